@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/db';
+import { LoggingModule, ObservabilityModule } from '@app/observability';
+import { RedisModule } from '@app/queues';
+import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
+import { JourneysModule } from './journeys/journeys.module';
+import { MetricsController } from './metrics/metrics.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot({ http: true }),
+        ObservabilityModule,
+        DatabaseModule,
+        RedisModule,
+        HealthModule,
+        IngestModule,
+        JourneysModule,
+      ],
+      controllers: [MetricsController],
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type Redis from 'ioredis';
+import { Pool } from 'pg';
+import { PG_POOL } from '@app/db';
+import { REDIS } from '@app/queues';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** Liveness: the process serves HTTP. Dependencies are readiness's business. */
+  @Get()
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: Postgres and Redis both answer within a second (503 otherwise). */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () =>
+        this.indicators
+          .check('postgres')
+          .attempt(async () => void (await this.pool.query('SELECT 1')))
+          .withTimeout(1000),
+      () =>
+        this.indicators
+          .check('redis')
+          .attempt(async () => void (await this.redis.ping()))
+          .withTimeout(1000),
+    ]);
+  }
+}

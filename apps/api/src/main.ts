@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, ConfigError, type TrustProxy } from '@app/config';
+import { AppModule } from './app.module';
+import { BODY_LIMIT_BYTES, configureApp } from './configure-app';
+
+async function bootstrap(): Promise<void> {
+  const config = AppConfig.fromEnv();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ trustProxy: trustProxyOption(config.http.trustProxy), bodyLimit: BODY_LIMIT_BYTES }),
+    { rawBody: true, bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  await configureApp(app, config);
+  await app.listen(config.port, config.host);
+  app.get(Logger).log(`api listening on ${config.host}:${config.port}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Before the logger exists (bad configuration) the reason goes to stderr, once, and the process stops.
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : ((error as Error)?.stack ?? error)}\n`,
+  );
+  process.exit(1);
+});
+
+/** Fastify takes a hop count as a function of the hop index (its typings omit the numeric form). */
+function trustProxyOption(value: TrustProxy): string | boolean | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
+}

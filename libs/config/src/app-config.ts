@@ -1,0 +1,122 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { Environment } from './environment';
+
+/** Thrown at start-up when the environment is unusable; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type TrustProxy = boolean | number | string;
+
+const list = (value?: string) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return list(value).join(',');
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) =>
+    Object.values(error.constraints ?? { invalid: `${error.property} is invalid` }).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+    ),
+  );
+}
+
+/** The validated, typed configuration shared by the api and the worker. Built once per process. */
+export class AppConfig {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly queuePrefix: string;
+  readonly meta: {
+    pixelId?: string;
+    accessToken?: string;
+    apiVersion: string;
+    graphUrl: string;
+    testEventCode?: string;
+    /** False until both pixel id and token are set: lifecycle events then wait instead of being sent. */
+    enabled: boolean;
+  };
+  readonly hubspot: {
+    clientSecret?: string;
+    accessToken?: string;
+    apiUrl: string;
+    externalIdProperty: string;
+  };
+  readonly highlevel: { publicKey: string; rsaPublicKey: string; workflowSecret?: string };
+  readonly salesforce: { orgIds: string[]; externalIdField: string };
+  readonly http: { trustProxy: TrustProxy; corsOrigins: string[] };
+  readonly auth: { adminToken?: string; ingestApiKey?: string };
+  readonly stageMapFile?: string;
+
+  private constructor(env: Environment) {
+    this.databaseUrl = env.DATABASE_URL;
+    this.redisUrl = env.REDIS_URL;
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.logLevel = env.LOG_LEVEL;
+    this.queuePrefix = env.QUEUE_PREFIX;
+    this.meta = {
+      pixelId: env.META_PIXEL_ID,
+      accessToken: env.META_ACCESS_TOKEN,
+      apiVersion: env.META_API_VERSION,
+      graphUrl: env.META_GRAPH_URL.replace(/\/+$/, ''),
+      testEventCode: env.META_TEST_EVENT_CODE,
+      enabled: Boolean(env.META_PIXEL_ID && env.META_ACCESS_TOKEN),
+    };
+    this.hubspot = {
+      clientSecret: env.HUBSPOT_CLIENT_SECRET,
+      accessToken: env.HUBSPOT_ACCESS_TOKEN,
+      apiUrl: env.HUBSPOT_API_URL.replace(/\/+$/, ''),
+      externalIdProperty: env.HUBSPOT_EXTERNAL_ID_PROPERTY,
+    };
+    this.highlevel = {
+      publicKey: env.GHL_WEBHOOK_PUBLIC_KEY,
+      rsaPublicKey: env.GHL_WEBHOOK_RSA_PUBLIC_KEY,
+      workflowSecret: env.GHL_WORKFLOW_SECRET,
+    };
+    this.salesforce = {
+      orgIds: list(env.SALESFORCE_ORG_IDS),
+      externalIdField: env.SALESFORCE_EXTERNAL_ID_FIELD,
+    };
+    this.http = {
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      corsOrigins: list(env.CORS_ORIGINS).map((origin) => origin.replace(/\/$/, '')),
+    };
+    this.auth = { adminToken: env.ADMIN_TOKEN, ingestApiKey: env.INGEST_API_KEY };
+    this.stageMapFile = env.STAGE_MAP_FILE;
+  }
+
+  /** Reads and validates the environment; throws ConfigError naming every bad or missing variable. */
+  static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {
+    // Own keys of a fresh Environment are every known variable (class fields are defined even when
+    // optional); an empty value counts as unset so the default applies.
+    const known = Object.keys(new Environment());
+    const raw = Object.fromEntries(
+      known.filter((key) => (source[key] ?? '').trim() !== '').map((key) => [key, source[key]]),
+    );
+    const env = plainToInstance(Environment, raw);
+    const problems = describe(validateSync(env));
+    if (env.META_PIXEL_ID && !env.META_ACCESS_TOKEN) {
+      problems.push('META_ACCESS_TOKEN is required when META_PIXEL_ID is set');
+    }
+    if (env.META_ACCESS_TOKEN && !env.META_PIXEL_ID) {
+      problems.push('META_PIXEL_ID is required when META_ACCESS_TOKEN is set');
+    }
+    if (problems.length) throw new ConfigError(problems);
+    return new AppConfig(env);
+  }
+}

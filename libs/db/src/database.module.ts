@@ -1,0 +1,48 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { AppConfig } from '@app/config';
+import { ErasureRepository } from './erasure.repository';
+import { FormSubmissionRepository } from './form-submission.repository';
+import { JourneyRepository } from './journey.repository';
+import { TouchpointRepository } from './touchpoint.repository';
+import { PG_POOL } from './pg-pool';
+import { PrismaService } from './prisma.service';
+
+const poolLogger = new Logger('PgPool');
+
+@Injectable()
+class PoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+const repositories = [TouchpointRepository, FormSubmissionRepository, JourneyRepository, ErasureRepository];
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PG_POOL,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const pool = new Pool({
+          connectionString: config.databaseUrl,
+          max: 20,
+          connectionTimeoutMillis: 5000,
+        });
+        // An idle client losing its connection emits 'error'; unhandled it would crash the process. The pool
+        // drops that client and the next query reconnects.
+        pool.on('error', (error) => poolLogger.warn(`idle Postgres connection lost: ${error.message}`));
+        return pool;
+      },
+    },
+    PrismaService,
+    PoolCloser,
+    ...repositories,
+  ],
+  exports: [PG_POOL, PrismaService, ...repositories],
+})
+export class DatabaseModule {}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool, PoolClient } from 'pg';
+import { PG_POOL } from './pg-pool';
+import { VisitorErasedError } from './visitor-gone.error';
+
+export interface CrmLinkInput {
+  provider: 'hubspot' | 'salesforce' | 'gohighlevel';
+  objectType: 'contact' | 'deal' | 'lead' | 'opportunity';
+  crmId: string;
+}
+
+export interface NewFormSubmission {
+  id: string;
+  visitorId: string;
+  externalId: string;
+  externalIdHash: string;
+  eventName: string;
+  eventId: string;
+  leadId?: string;
+  /** Meta key type -> sha256 of the normalised value. Raw values never reach this layer. */
+  hashes: Record<string, string>;
+  crmLinks: CrmLinkInput[];
+  fields?: object;
+  consent?: object;
+  source: 'browser' | 'server';
+  ip?: string;
+  userAgent?: string;
+  submittedAt: Date;
+}
+
+/** Records a form: the visitor (created if new), its hashed identities, CRM links and the submission row. */
+@Injectable()
+export class FormSubmissionRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async record(form: NewFormSubmission): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const visitorId = await this.upsertVisitor(client, form);
+      await this.linkIdentities(client, visitorId, form.hashes);
+      await this.linkCrmRecords(client, visitorId, form.crmLinks);
+      await client.query(
+        `INSERT INTO form_submissions (id, visitor_id, event_name, event_id, lead_id, key_types, fields, consent,
+           source, ip, user_agent, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          form.id,
+          visitorId,
+          form.eventName,
+          form.eventId,
+          form.leadId ?? null,
+          Object.keys(form.hashes),
+          form.fields ? JSON.stringify(form.fields) : null,
+          form.consent ? JSON.stringify(form.consent) : null,
+          form.source,
+          form.ip ?? null,
+          form.userAgent ?? null,
+          form.submittedAt,
+        ],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async upsertVisitor(client: PoolClient, form: NewFormSubmission): Promise<string> {
+    const result = await client.query<{ id: string }>(
+      `INSERT INTO visitors AS v (id, external_id, first_ip, first_user_agent, last_ip, last_user_agent, consent,
+         first_seen_at, last_seen_at, updated_at)
+       SELECT $1, $2, $3, $4, $3, $4, $5, $6, $6, now()
+       WHERE NOT EXISTS (SELECT 1 FROM erasure_tombstones WHERE key_type = 'external_id' AND key_hash = $7)
+       ON CONFLICT (external_id) DO UPDATE SET
+         first_ip = COALESCE(v.first_ip, EXCLUDED.first_ip),
+         first_user_agent = COALESCE(v.first_user_agent, EXCLUDED.first_user_agent),
+         last_ip = COALESCE(EXCLUDED.last_ip, v.last_ip),
+         last_user_agent = COALESCE(EXCLUDED.last_user_agent, v.last_user_agent),
+         consent = COALESCE(EXCLUDED.consent, v.consent),
+         last_seen_at = GREATEST(v.last_seen_at, EXCLUDED.last_seen_at),
+         updated_at = now()
+       RETURNING v.id`,
+      [
+        form.visitorId,
+        form.externalId,
+        form.ip ?? null,
+        form.userAgent ?? null,
+        form.consent ? JSON.stringify(form.consent) : null,
+        form.submittedAt,
+        form.externalIdHash,
+      ],
+    );
+    if (result.rowCount === 0) throw new VisitorErasedError();
+    return result.rows[0].id;
+  }
+
+  private async linkIdentities(client: PoolClient, visitorId: string, hashes: Record<string, string>) {
+    const keyTypes = Object.keys(hashes);
+    if (!keyTypes.length) return;
+    const values = keyTypes.map((keyType) => hashes[keyType]);
+    await client.query(
+      `INSERT INTO identities (id, key_type, hash)
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::char(64)[])
+       ON CONFLICT (hash, key_type) DO NOTHING`,
+      [keyTypes.map(() => randomUUID()), keyTypes, values],
+    );
+    await client.query(
+      `INSERT INTO visitor_identities (visitor_id, identity_id)
+       SELECT $1, i.id FROM identities i
+       JOIN unnest($2::varchar[], $3::char(64)[]) AS k(key_type, hash) ON i.key_type = k.key_type AND i.hash = k.hash
+       ON CONFLICT DO NOTHING`,
+      [visitorId, keyTypes, values],
+    );
+  }
+
+  private async linkCrmRecords(client: PoolClient, visitorId: string, links: CrmLinkInput[]) {
+    if (!links.length) return;
+    await client.query(
+      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
+       SELECT l.id, $1, l.provider, l.object_type, l.crm_id
+       FROM unnest($2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[]) AS l(id, provider, object_type, crm_id)
+       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
+      [
+        visitorId,
+        links.map(() => randomUUID()),
+        links.map((link) => link.provider),
+        links.map((link) => link.objectType),
+        links.map((link) => link.crmId),
+      ],
+    );
+  }
+}

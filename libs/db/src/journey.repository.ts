@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from './prisma.service';
+
+const TOUCHPOINT_LIMIT = 1000;
+
+/** Everything the journey view shows. */
+@Injectable()
+export class JourneyRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  // Plain reads, not an interactive transaction: Prisma runs an include's relation queries concurrently,
+  // which one transaction connection cannot do. A touchpoint landing mid-read is harmless here.
+  async findByExternalId(externalId: string) {
+    const visitor = await this.prisma.visitor.findUnique({
+      where: { externalId },
+      include: {
+        touchpoints: { orderBy: { occurredAt: 'asc' }, take: TOUCHPOINT_LIMIT },
+        identities: { include: { identity: true }, orderBy: { firstSeenAt: 'asc' } },
+        crmLinks: { orderBy: { createdAt: 'asc' } },
+        formSubmissions: { orderBy: { submittedAt: 'asc' } },
+      },
+    });
+    if (!visitor) return null;
+    const [touchpointCount, linkedExternalIds] = await Promise.all([
+      this.prisma.touchpoint.count({ where: { visitorId: visitor.id } }),
+      this.linkedExternalIds(visitor.id),
+    ]);
+    return { ...visitor, touchpointCount, linkedExternalIds };
+  }
+
+  /**
+   * The identity graph: other visitors that share an email or phone hash with this one, followed
+   * transitively (same person on another device or browser). Bounded so a shared inbox cannot fan out.
+   */
+  private async linkedExternalIds(visitorId: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ external_id: string }[]>`
+      WITH RECURSIVE graph(visitor_id, depth) AS (
+        SELECT ${visitorId}::uuid, 0
+        UNION
+        SELECT other.visitor_id, graph.depth + 1
+        FROM graph
+        JOIN visitor_identities mine ON mine.visitor_id = graph.visitor_id
+        JOIN identities i ON i.id = mine.identity_id AND i.key_type IN ('em', 'ph')
+        JOIN visitor_identities other ON other.identity_id = i.id
+        WHERE graph.depth < 4
+      )
+      SELECT DISTINCT v.external_id FROM graph JOIN visitors v ON v.id = graph.visitor_id
+      WHERE graph.visitor_id <> ${visitorId}::uuid
+      ORDER BY v.external_id
+      LIMIT 100`;
+    return rows.map((row) => row.external_id);
+  }
+}
+
+export type JourneyRecord = NonNullable<Awaited<ReturnType<JourneyRepository['findByExternalId']>>>;

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The process's Prometheus registry and the counters shared by the api and the worker. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly touchpointsRecorded = new Counter({
+    name: 'journey_touchpoints_recorded_total',
+    help: 'Touchpoints stored, by source (browser or server) and bot verdict',
+    labelNames: ['source', 'bot'] as const,
+    registers: [this.registry],
+  });
+
+  readonly formsRecorded = new Counter({
+    name: 'journey_forms_recorded_total',
+    help: 'Form submissions stored, by source',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rejectedRequests = new Counter({
+    name: 'journey_rejected_requests_total',
+    help: 'Requests refused before storing anything, by route and reason',
+    labelNames: ['route', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly erasures = new Counter({
+    name: 'journey_erasures_total',
+    help: 'Journeys erased (right to be forgotten)',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
