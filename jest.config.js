@@ -5,7 +5,7 @@ const moduleNameMapper = {
   '^@app/(config|journey|db|queues|observability)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 };
 
 /** @type {import('jest').Config} */
