@@ -74,7 +74,7 @@ describe('POST /v1/touchpoints (capture)', () => {
     expect(rows[0]).toEqual({ first_fbc: expectedFbc, first_fbp: 'fb.1.1596403881668.1116446470' });
   });
 
-  it("keeps a client-sent _fbc verbatim unless the URL carries a different fbclid", async () => {
+  it('keeps a client-sent _fbc verbatim unless the URL carries a different fbclid', async () => {
     const cookie = 'fb.1.1554763741205.AbCdEfGhIjKl.AQQCAQMB';
     await t.ingest('/v1/touchpoints', {
       external_id: 'cookie-visitor',
@@ -99,7 +99,10 @@ describe('POST /v1/touchpoints (capture)', () => {
     const touch = (url: string, occurred_at: string) =>
       t.ingest('/v1/touchpoints', { external_id: id, url, occurred_at });
     await touch('https://www.shop.test/', '2026-11-01T09:00:00Z');
-    await touch('https://www.shop.test/?utm_source=google&utm_campaign=brand&gclid=G1', '2026-11-02T09:00:00Z');
+    await touch(
+      'https://www.shop.test/?utm_source=google&utm_campaign=brand&gclid=G1',
+      '2026-11-02T09:00:00Z',
+    );
     await touch('https://www.shop.test/?utm_source=newsletter&utm_medium=email', '2026-11-03T09:00:00Z');
     await touch('https://www.shop.test/pricing', '2026-11-04T09:00:00Z');
     await touch('https://www.shop.test/?msclkid=M1&li_fat_id=L1&ttclid=T1', '2026-10-30T09:00:00Z');
@@ -121,7 +124,11 @@ describe('POST /v1/touchpoints (capture)', () => {
       user_agent: CHROME_UA,
     });
     const view = await journey('server-visitor');
-    expect(view.touchpoints[0]).toMatchObject({ source: 'server', ip: '2001:db8::7334', user_agent: CHROME_UA });
+    expect(view.touchpoints[0]).toMatchObject({
+      source: 'server',
+      ip: '2001:db8::7334',
+      user_agent: CHROME_UA,
+    });
     expect(view.ip).toBe('2001:db8::7334');
   });
 
@@ -139,7 +146,11 @@ describe('POST /v1/touchpoints (capture)', () => {
         url: 'https://www.shop.test/',
         ip: '198.51.100.1', // ignored: browsers cannot vouch for an IP
         user_agent: 'ignored',
-        consent: { ad_storage: 'granted', ad_user_data: 'denied', tcf_string: 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA' },
+        consent: {
+          ad_storage: 'granted',
+          ad_user_data: 'denied',
+          tcf_string: 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA',
+        },
       }),
     });
     expect(response.status).toBe(201);
@@ -164,7 +175,11 @@ describe('POST /v1/touchpoints (capture)', () => {
     try {
       const response = await fetch(`${api.url}/v1/touchpoints`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: BROWSER_ORIGIN, 'x-forwarded-for': '203.0.113.9' },
+        headers: {
+          'content-type': 'application/json',
+          origin: BROWSER_ORIGIN,
+          'x-forwarded-for': '203.0.113.9',
+        },
         body: JSON.stringify({ external_id: 'untrusted-proxy-visitor', url: 'https://www.shop.test/' }),
       });
       expect(response.status).toBe(201);
@@ -178,7 +193,11 @@ describe('POST /v1/touchpoints (capture)', () => {
     const preflight = (origin: string) =>
       fetch(`${t.api.url}/v1/touchpoints`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
     expect((await preflight(BROWSER_ORIGIN)).headers.get('access-control-allow-origin')).toBe(BROWSER_ORIGIN);
     expect((await preflight('https://evil.test')).headers.get('access-control-allow-origin')).toBeNull();
@@ -190,7 +209,11 @@ describe('POST /v1/touchpoints (capture)', () => {
       body: JSON.stringify({ url: 'https://evil.test/' }),
     });
     expect(foreign.status).toBe(401);
-    const wrongKey = await t.ingest('/v1/touchpoints', { url: 'https://www.shop.test/' }, { 'x-api-key': 'nope' });
+    const wrongKey = await t.ingest(
+      '/v1/touchpoints',
+      { url: 'https://www.shop.test/' },
+      { 'x-api-key': 'nope' },
+    );
     expect(wrongKey.status).toBe(401);
     expect(await t.count('touchpoints')).toBe(before);
   });
@@ -199,10 +222,18 @@ describe('POST /v1/touchpoints (capture)', () => {
     const agents: [string, boolean, string | null][] = [
       [CHROME_UA, false, null],
       ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', true, 'crawler'],
-      ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.0.0 Safari/537.36', true, 'headless'],
+      [
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.0.0 Safari/537.36',
+        true,
+        'headless',
+      ],
     ];
     for (const [ua] of agents) {
-      await t.ingest('/v1/touchpoints', { external_id: 'bot-check', url: 'https://www.shop.test/', user_agent: ua });
+      await t.ingest('/v1/touchpoints', {
+        external_id: 'bot-check',
+        url: 'https://www.shop.test/',
+        user_agent: ua,
+      });
     }
     await t.ingest('/v1/touchpoints', {
       external_id: 'bot-check',
@@ -210,7 +241,11 @@ describe('POST /v1/touchpoints (capture)', () => {
       user_agent: CHROME_UA,
       properties: { webdriver: true },
     });
-    const verdicts = (await journey('bot-check')).touchpoints.map((tp: Json) => [tp.user_agent, tp.is_bot, tp.bot_reason]);
+    const verdicts = (await journey('bot-check')).touchpoints.map((tp: Json) => [
+      tp.user_agent,
+      tp.is_bot,
+      tp.bot_reason,
+    ]);
     expect(verdicts).toEqual([...agents, [CHROME_UA, true, 'webdriver']]);
   });
 });

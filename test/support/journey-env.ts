@@ -27,7 +27,10 @@ export interface JourneyEnv {
   close(): Promise<void>;
 }
 
-export async function startJourneyEnv(label: string, extraEnv: Record<string, string> = {}): Promise<JourneyEnv> {
+export async function startJourneyEnv(
+  label: string,
+  extraEnv: Record<string, string> = {},
+): Promise<JourneyEnv> {
   const db = await createTestDatabase(label);
   const env = {
     DATABASE_URL: db.url,

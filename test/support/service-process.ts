@@ -11,9 +11,17 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with how the process ended. */
+  stop(): Promise<Exit>;
 }
+
+/** Nest re-raises SIGTERM after its shutdown hooks ran, so a clean stop ends with signal SIGTERM (or code 0). */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export const isCleanStop = (exit: Exit) => exit.code === 0 || (exit.code === null && exit.signal === 'SIGTERM');
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -37,20 +45,24 @@ function run(entry: string, env: Record<string, string>): { child: ChildProcess;
   return { child, output: () => text };
 }
 
-async function stopChild(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+async function stopChild(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  const [code] = (await exited) as [number | null];
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   clearTimeout(timer);
-  return code;
+  return { code, signal };
 }
 
 /** Starts the api on a free port and waits until /health answers. */
 export async function startApi(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const { child, output } = run('dist/apps/api/src/main.js', { HOST: '127.0.0.1', PORT: String(port), ...env });
+  const { child, output } = run('dist/apps/api/src/main.js', {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...env,
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -72,7 +84,8 @@ export function startWorker(env: Record<string, string>): ServiceProcess & { rea
   const ready = new Promise<void>((resolve, reject) => {
     const check = () => {
       if (output().includes('worker started')) return resolve();
-      if (child.exitCode !== null) return reject(new Error(`worker exited (${child.exitCode}):\n${output()}`));
+      if (child.exitCode !== null)
+        return reject(new Error(`worker exited (${child.exitCode}):\n${output()}`));
       setTimeout(check, 100);
     };
     check();

@@ -24,6 +24,8 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
+    // Beat as soon as Redis is (again) reachable, not only on the timer.
+    this.redis.on('ready', () => void this.beat());
     void this.beat();
     this.timer = setInterval(() => void this.beat(), INTERVAL_MS);
     this.logger.log('worker started');

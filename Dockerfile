@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# One image for both services: the default command runs the api; the worker runs the same image with
+#   node dist/apps/worker/src/main.js
+# and migrations with
+#   npm run db:migrate
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: all dependencies, Prisma client generation, TypeScript compile into dist/ ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+# No install scripts: nothing the project uses needs them (Prisma's engine download is not wanted: the
+# client runs without a native engine and `npm run build` generates it offline).
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY prisma ./prisma
+COPY scripts ./scripts
+COPY libs ./libs
+COPY apps ./apps
+RUN npm run build
+
+# ---- runtime: production dependencies and the compiled output only ----
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false \
+    HOST=0.0.0.0 \
+    PORT=3000
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY prisma ./prisma
+COPY scripts ./scripts
+# Files stay owned by root and read-only for the service user; the services write nothing to disk.
+USER node
+EXPOSE 3000
+CMD ["node", "dist/apps/api/src/main.js"]

@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import { sha256Hex } from '@app/journey';
+import { CHROME_UA, json, Json, JourneyEnv, startJourneyEnv } from '../support/journey-env';
+
+describe('POST /v1/forms (identity), privacy and erasure', () => {
+  let t: JourneyEnv;
+  beforeAll(async () => {
+    t = await startJourneyEnv('identity');
+  });
+  afterAll(() => t.close());
+
+  const journey = async (externalId: string): Promise<Json> => {
+    const response = await t.admin('GET', `/v1/journeys/${encodeURIComponent(externalId)}`);
+    expect(response.status).toBe(200);
+    return json(response);
+  };
+  const RAW = {
+    email: '  Jane.Doe+Ads@Example.COM ',
+    phone: '(650) 555-1212',
+    first_name: "O'Connor",
+    last_name: 'Smith-Jones',
+    city: 'St. Louis',
+    state: 'Missouri',
+    zip: '63101-1234',
+    country: 'United States',
+    date_of_birth: '2/16/1997',
+    gender: 'Female',
+  };
+
+  it('normalises and hashes every contact field on arrival, as Meta documents', async () => {
+    await t.ingest('/v1/touchpoints', { external_id: 'lead-1', url: 'https://www.shop.test/?fbclid=F1' });
+    const response = await t.ingest('/v1/forms', {
+      external_id: 'lead-1',
+      event_id: 'form-evt-1',
+      ...RAW,
+      consent: { ad_user_data: 'granted' },
+      fields: { budget: '10k-50k', company_size: 42 },
+      crm_ids: { hubspot_contact_id: '5101', salesforce_lead_id: '00Q5e000001AbCdEAF' },
+      lead_id: '1234567890123456',
+      user_agent: CHROME_UA,
+    });
+    expect(response.status).toBe(201);
+    expect(await json(response)).toEqual({ external_id: 'lead-1', event_id: 'form-evt-1' });
+
+    const view = await journey('lead-1');
+    const hashes = Object.fromEntries(
+      view.identities.map((identity: Json) => [identity.key_type, identity.hash]),
+    );
+    expect(hashes).toEqual({
+      em: sha256Hex('jane.doe+ads@example.com'),
+      ph: sha256Hex('16505551212'),
+      fn: sha256Hex('oconnor'),
+      ln: sha256Hex('smithjones'),
+      ct: sha256Hex('stlouis'),
+      st: sha256Hex('mo'),
+      zp: sha256Hex('63101'),
+      country: sha256Hex('us'),
+      db: sha256Hex('19970216'),
+      ge: sha256Hex('f'),
+    });
+    expect(view.crm_links.map((link: Json) => [link.provider, link.object_type, link.crm_id])).toEqual([
+      ['hubspot', 'contact', '5101'],
+      ['salesforce', 'lead', '00Q5e000001AbCdEAF'],
+    ]);
+    expect(view.forms[0]).toMatchObject({
+      event_name: 'Lead',
+      event_id: 'form-evt-1',
+      lead_id: '1234567890123456',
+      fields: { budget: '10k-50k', company_size: 42 },
+      consent: { ad_user_data: 'granted' },
+    });
+    // A form never becomes a touchpoint, so it cannot overwrite the last touch.
+    expect(view.touchpoint_count).toBe(1);
+    expect(view.last_touch.fbclid).toBe('F1');
+  });
+
+  it('uses the form country as the phone region and links visitors that share an email or phone hash', async () => {
+    await t.ingest('/v1/forms', { external_id: 'device-a', email: 'shared@example.com' });
+    await t.ingest('/v1/forms', {
+      external_id: 'device-b',
+      email: 'SHARED@example.com',
+      phone: '030 1234567',
+      country: 'DE',
+    });
+    await t.ingest('/v1/forms', { external_id: 'device-c', phone: '+49 30 1234567' });
+    await t.ingest('/v1/forms', { external_id: 'stranger', email: 'someone.else@example.com' });
+
+    expect((await journey('device-a')).linked_external_ids).toEqual(['device-b', 'device-c']);
+    expect((await journey('device-c')).linked_external_ids).toEqual(['device-a', 'device-b']);
+    expect((await journey('stranger')).linked_external_ids).toEqual([]);
+    const { rows } = await t.sql.query(
+      `SELECT count(*)::int AS n FROM identities WHERE key_type = 'ph' AND hash = $1`,
+      [sha256Hex('49301234567')],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('refuses an email address hidden in custom answers, storing nothing', async () => {
+    const before = await t.count('form_submissions');
+    const response = await t.ingest('/v1/forms', {
+      external_id: 'sneaky',
+      fields: { other_email: 'x@example.com' },
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).fields).toEqual(['fields.other_email']);
+    expect(await t.count('form_submissions')).toBe(before);
+  });
+
+  it('never stores raw contact data: a pg_dump of the database holds none of it', async () => {
+    const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', t.db.url], { encoding: 'utf8' });
+    expect(dump).toContain(sha256Hex('jane.doe+ads@example.com'));
+    for (const raw of [
+      'jane.doe',
+      'Jane.Doe',
+      'shared@example.com',
+      'someone.else',
+      '555-1212',
+      '5551212',
+      '030 1234567',
+      '301234567',
+      "O'Connor",
+      'oconnor',
+      'Smith-Jones',
+      'smithjones',
+      'St. Louis',
+      '19970216',
+      '63101',
+    ]) {
+      expect(dump).not.toContain(raw);
+    }
+  });
+
+  it('never logs raw contact data', () => {
+    const logs = t.api.output();
+    for (const raw of ['jane.doe', 'Jane.Doe', 'shared@example.com', '555-1212', "O'Connor"]) {
+      expect(logs).not.toContain(raw);
+    }
+  });
+
+  it('erases a journey: personal data and hashes gone, tombstone kept, later data refused', async () => {
+    await t.ingest('/v1/touchpoints', {
+      external_id: 'forget-me',
+      url: 'https://www.shop.test/?utm_source=x',
+      ip: '203.0.113.7',
+    });
+    await t.ingest('/v1/forms', {
+      external_id: 'forget-me',
+      email: 'forget.me@example.com',
+      phone: '+1 415 555 1234',
+      crm_ids: { hubspot_deal_id: '9001' },
+    });
+    await t.ingest('/v1/forms', { external_id: 'keeps-shared', phone: '+1 415 555 1234' });
+
+    expect((await t.admin('DELETE', '/v1/journeys/forget-me')).status).toBe(204);
+    expect((await t.admin('DELETE', '/v1/journeys/forget-me')).status).toBe(204); // idempotent
+    expect((await t.admin('GET', '/v1/journeys/forget-me')).status).toBe(410);
+    expect((await t.admin('DELETE', '/v1/journeys/never-existed')).status).toBe(404);
+
+    const left = await t.sql.query(
+      `SELECT (SELECT count(*) FROM visitors WHERE external_id = 'forget-me')::int AS visitors,
+              (SELECT count(*) FROM touchpoints WHERE ip = '203.0.113.7')::int AS touchpoints,
+              (SELECT count(*) FROM identities WHERE hash = $1)::int AS email_hash,
+              (SELECT count(*) FROM identities WHERE hash = $2)::int AS shared_phone_hash,
+              (SELECT count(*) FROM crm_links WHERE crm_id = '9001')::int AS crm_links,
+              (SELECT array_agg(key_type ORDER BY key_type) FROM erasure_tombstones) AS tombstones`,
+      [sha256Hex('forget.me@example.com'), sha256Hex('14155551234')],
+    );
+    expect(left.rows[0]).toEqual({
+      visitors: 0,
+      touchpoints: 0,
+      email_hash: 0,
+      shared_phone_hash: 1, // still another visitor's identity
+      crm_links: 0,
+      tombstones: ['external_id', 'hubspot:deal'],
+    });
+    const again = await t.ingest('/v1/touchpoints', {
+      external_id: 'forget-me',
+      url: 'https://www.shop.test/',
+    });
+    expect(again.status).toBe(410);
+    expect((await t.ingest('/v1/forms', { external_id: 'forget-me', email: 'a@b.co' })).status).toBe(410);
+    expect((await t.sql.query(`SELECT 1 FROM visitors WHERE external_id = 'forget-me'`)).rowCount).toBe(0);
+  });
+
+  it('keeps journeys behind the admin token', async () => {
+    expect((await fetch(`${t.api.url}/v1/journeys/lead-1`)).status).toBe(401);
+    const wrong = await fetch(`${t.api.url}/v1/journeys/lead-1`, {
+      headers: { authorization: 'Bearer wrong-token' },
+    });
+    expect(wrong.status).toBe(401);
+    const erase = await fetch(`${t.api.url}/v1/journeys/lead-1`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': t.env.INGEST_API_KEY },
+    });
+    expect(erase.status).toBe(401);
+    expect((await t.admin('GET', '/v1/journeys/lead-1')).status).toBe(200);
+  });
+});
