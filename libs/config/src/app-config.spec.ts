@@ -1,0 +1,74 @@
+import { AppConfig, ConfigError } from './app-config';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    AppConfig.fromEnv(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+};
+
+describe('AppConfig', () => {
+  it("applies SPEC's defaults to an empty environment", () => {
+    const config = AppConfig.fromEnv({});
+    expect(config.databaseUrl).toBe('postgresql://postgres:postgres@127.0.0.1:5432/journey');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.port).toBe(3000);
+    expect(config.meta).toMatchObject({
+      apiVersion: 'v24.0',
+      graphUrl: 'https://graph.facebook.com',
+      enabled: false,
+    });
+    expect(config.hubspot).toMatchObject({
+      apiUrl: 'https://api.hubapi.com',
+      externalIdProperty: 'journey_external_id',
+    });
+    expect(config.salesforce).toEqual({ orgIds: [], externalIdField: 'Journey_External_Id__c' });
+    expect(config.http).toEqual({ trustProxy: 'loopback', corsOrigins: [] });
+    expect(config.highlevel.publicKey).toContain('BEGIN PUBLIC KEY');
+    expect(config.auth).toEqual({ adminToken: undefined, ingestApiKey: undefined });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(AppConfig.fromEnv({ PORT: '', DATABASE_URL: ' ' }).port).toBe(3000);
+  });
+
+  it('parses lists, numbers and PEM keys with escaped newlines', () => {
+    const pem = AppConfig.fromEnv({}).highlevel.publicKey.replace(/\n/g, '\\n');
+    const config = AppConfig.fromEnv({
+      PORT: '8080',
+      CORS_ORIGINS: 'https://a.test, https://b.test/',
+      SALESFORCE_ORG_IDS: '00D5e000000AbCd,00D5e000000AbCdEAF',
+      TRUST_PROXY: '2',
+      GHL_WEBHOOK_PUBLIC_KEY: pem,
+      META_PIXEL_ID: '123456789012345',
+      META_ACCESS_TOKEN: 'EAAB-token-value',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.http).toEqual({ trustProxy: 2, corsOrigins: ['https://a.test', 'https://b.test'] });
+    expect(config.salesforce.orgIds).toEqual(['00D5e000000AbCd', '00D5e000000AbCdEAF']);
+    expect(config.highlevel.publicKey).toContain('\n');
+    expect(config.meta.enabled).toBe(true);
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({
+      PORT: '99999',
+      REDIS_URL: 'http://x',
+      META_API_VERSION: '24',
+      TRUST_PROXY: '10.0.0.0/33',
+    });
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/REDIS_URL/);
+    expect(problems.join('\n')).toMatch(/META_API_VERSION/);
+    expect(problems.join('\n')).toMatch(/TRUST_PROXY/);
+  });
+
+  it('requires the Meta pixel id and token together', () => {
+    expect(problemsOf({ META_ACCESS_TOKEN: 'EAAB-token-value' })).toEqual([
+      'META_PIXEL_ID is required when META_ACCESS_TOKEN is set',
+    ]);
+  });
+});
