@@ -21,7 +21,8 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-export const isCleanStop = (exit: Exit) => exit.code === 0 || (exit.code === null && exit.signal === 'SIGTERM');
+export const isCleanStop = (exit: Exit) =>
+  exit.code === 0 || (exit.code === null && exit.signal === 'SIGTERM');
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -46,7 +47,8 @@ function run(entry: string, env: Record<string, string>): { child: ChildProcess;
 }
 
 async function stopChild(child: ChildProcess): Promise<Exit> {
-  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+  if (child.exitCode !== null || child.signalCode !== null)
+    return { code: child.exitCode, signal: child.signalCode };
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

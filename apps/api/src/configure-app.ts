@@ -35,14 +35,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Bodies nested absurdly deep are refused before validation walks them.
   fastify.addHook('preValidation', async (request, reply) => {
     if (!withinDepth(request.body, MAX_BODY_DEPTH)) {
-      await reply
-        .status(400)
-        .send({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'body: nested too deeply',
-          fields: ['body'],
-        });
+      await reply.status(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'body: nested too deeply',
+        fields: ['body'],
+      });
     }
   });
   fastify.addHook('onResponse', async (request, reply) => {
