@@ -32,15 +32,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     fastify.getDefaultJsonParser('error', 'error'),
   );
 
-  // Bodies nested absurdly deep are refused before validation walks them.
+  // Refused before validation walks the body: absurd nesting, and NUL characters (Postgres text and jsonb
+  // cannot hold them; caught here the answer names the field instead of failing at insert time).
   fastify.addHook('preValidation', async (request, reply) => {
-    if (!withinDepth(request.body, MAX_BODY_DEPTH)) {
-      await reply.status(400).send({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'body: nested too deeply',
-        fields: ['body'],
-      });
+    const problem = findBodyProblem(request.body, MAX_BODY_DEPTH);
+    if (problem) {
+      await reply
+        .status(400)
+        .send({ statusCode: 400, error: 'Bad Request', message: problem.message, fields: [problem.field] });
     }
   });
   fastify.addHook('onResponse', async (request, reply) => {
@@ -67,14 +66,25 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
-/** Iterative, so a hostile body cannot exhaust the stack while being measured. */
-function withinDepth(root: unknown, maxDepth: number): boolean {
-  const stack: [unknown, number][] = [[root, 0]];
+/** Iterative, so a hostile body cannot exhaust the stack while being inspected. */
+export function findBodyProblem(
+  root: unknown,
+  maxDepth: number,
+): { field: string; message: string } | undefined {
+  const stack: [unknown, string, number][] = [[root, '', 0]];
   while (stack.length) {
-    const [value, depth] = stack.pop()!;
+    const [value, path, depth] = stack.pop()!;
+    const field = path || 'body';
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field, message: `${field} must not contain NUL characters` };
+      continue;
+    }
     if (typeof value !== 'object' || value === null) continue;
-    if (depth >= maxDepth) return false;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+    if (depth >= maxDepth) return { field: 'body', message: 'body: nested too deeply' };
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) return { field, message: `${field} must not contain NUL characters` };
+      stack.push([child, path ? `${path}.${key}` : key, depth + 1]);
+    }
   }
-  return true;
+  return undefined;
 }

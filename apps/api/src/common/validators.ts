@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 /** Our ids (external_id, anonymous_id, event_id): 1–128 visible ASCII characters. */
@@ -45,6 +46,8 @@ export function IsHttpUrl(options?: ValidationOptions) {
     });
 }
 
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /** An ISO-8601 timestamp with a time zone, between 2000 and ten minutes from now (clock skew). */
 export function IsRecentTimestamp(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
@@ -56,10 +59,57 @@ export function IsRecentTimestamp(options?: ValidationOptions) {
       validator: {
         validate: (value: unknown) => {
           if (typeof value !== 'string') return false;
-          if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value))
-            return false;
+          const parts = TIMESTAMP.exec(value);
+          if (!parts || !isCalendarDate(Number(parts[1]), Number(parts[2]), Number(parts[3]))) return false;
+          if (Number(parts[4]) > 23 || Number(parts[5]) > 59 || Number(parts[6] ?? 0) > 59) return false;
           const ms = Date.parse(value);
           return Number.isFinite(ms) && ms >= Date.UTC(2000, 0, 1) && ms <= Date.now() + 10 * 60 * 1000;
+        },
+      },
+    });
+}
+
+/** Date.parse rolls 2026-02-30 over to March; a real calendar date survives the round trip. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** An IPv4 or IPv6 address as Postgres `inet` stores it (no IPv6 zone id such as %eth0). */
+export function IsPlainIp(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPlainIp',
+      target: target.constructor,
+      propertyName,
+      options: { message: '$property must be an IPv4 or IPv6 address', ...options },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isIP(value) !== 0 && !value.includes('%'),
+      },
+    });
+}
+
+const META_COOKIE = {
+  fbc: /^fb\.\d\.(\d{13})\.[^.\s]{1,500}(\.[A-Za-z0-9_-]{2,8})?$/,
+  fbp: /^fb\.\d\.(\d{13})\.\d{1,20}(\.[A-Za-z0-9_-]{2,8})?$/,
+};
+/** Meta's cookies were created after Meta's pixel existed and not after now (clock skew aside). */
+const EARLIEST_COOKIE_MS = Date.UTC(2010, 0, 1);
+
+/** A Meta `_fbc` / `_fbp` cookie value with a plausible creation time in milliseconds. */
+export function IsMetaCookie(kind: 'fbc' | 'fbp', options?: ValidationOptions) {
+  const example = kind === 'fbc' ? 'fb.1.<13-digit ms>.<fbclid>' : 'fb.1.<13-digit ms>.<random>';
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isMetaCookie',
+      target: target.constructor,
+      propertyName,
+      options: { message: `$property must look like ${example}, created in the past`, ...options },
+      validator: {
+        validate: (value: unknown) => {
+          const match = typeof value === 'string' ? META_COOKIE[kind].exec(value) : null;
+          const createdMs = Number(match?.[1]);
+          return !!match && createdMs >= EARLIEST_COOKIE_MS && createdMs <= Date.now() + 10 * 60 * 1000;
         },
       },
     });

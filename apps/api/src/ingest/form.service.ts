@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { isEmail } from 'class-validator';
 import { CrmLinkInput, FormSubmissionRepository } from '@app/db';
 import { consentSnapshot, normalizeAndHashContact, sha256Hex } from '@app/journey';
 import { MetricsService } from '@app/observability';
@@ -67,13 +66,24 @@ function crmLinksOf(ids: CrmIdsDto | undefined): CrmLinkInput[] {
     .map((field) => ({ ...CRM_ID_FIELDS[field], crmId: ids[field] as string }));
 }
 
-/** Custom answers are stored as sent, so an email address there would be stored raw: refuse it instead. */
+const EMAIL_INSIDE = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[a-z]{2,}/i;
+
+/**
+ * Custom answers are stored as sent, so an email address anywhere in them (nested, in a list, in a mailto:)
+ * would be stored raw: refuse it and name where it was.
+ */
 function rawContactInCustomFields(fields: Record<string, unknown> | undefined) {
-  if (!fields) return [];
-  return Object.entries(fields)
-    .filter(([, value]) => typeof value === 'string' && isEmail(value.trim()))
-    .map(([key]) => ({
-      field: `fields.${key}`,
-      message: `fields.${key} holds an email address: send it as email, where it is hashed`,
-    }));
+  const found: { field: string; message: string }[] = [];
+  const visit = (value: unknown, path: string) => {
+    if (typeof value === 'string' && EMAIL_INSIDE.test(value)) {
+      found.push({
+        field: path,
+        message: `${path} holds an email address: send it as email, where it is hashed`,
+      });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) visit(child, `${path}.${key}`);
+    }
+  };
+  if (fields) visit(fields, 'fields');
+  return found;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIP, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { ID_PATTERN, IsBoundedObject } from '../../common/validators';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ID_PATTERN, IsBoundedObject, IsPlainIp } from '../../common/validators';
 import { ConsentDto } from './consent.dto';
 import { EVENT_NAME_PATTERN } from './touchpoint.dto';
 
@@ -91,7 +91,7 @@ export class FormDto {
 
   @ApiPropertyOptional({ description: "Visitor's IP (server calls with X-Api-Key only)" })
   @IsOptional()
-  @IsIP()
+  @IsPlainIp()
   ip?: string;
 
   @ApiPropertyOptional({

@@ -1,12 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIP, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { ID_PATTERN, IsBoundedObject, IsHttpUrl, IsRecentTimestamp } from '../../common/validators';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ID_PATTERN,
+  IsBoundedObject,
+  IsHttpUrl,
+  IsMetaCookie,
+  IsPlainIp,
+  IsRecentTimestamp,
+} from '../../common/validators';
 import { ConsentDto } from './consent.dto';
 
 export const EVENT_NAME_PATTERN = /^[A-Za-z0-9_ .:-]{1,100}$/;
-const FBC_SHAPE = /^fb\.\d\.\d{13}\.[^.\s]{1,500}(\.[A-Za-z0-9_-]{2,8})?$/;
-const FBP_SHAPE = /^fb\.\d\.\d{13}\.\d{1,20}(\.[A-Za-z0-9_-]{2,8})?$/;
 
 export class TouchpointDto {
   @ApiProperty({
@@ -52,7 +57,7 @@ export class TouchpointDto {
 
   @ApiPropertyOptional({ example: 'fb.1.1596403881668.1116446470', description: 'The `_fbp` cookie' })
   @IsOptional()
-  @Matches(FBP_SHAPE, { message: '$property must look like fb.1.<13-digit ms>.<random>' })
+  @IsMetaCookie('fbp')
   fbp?: string;
 
   @ApiPropertyOptional({
@@ -60,7 +65,7 @@ export class TouchpointDto {
     description: 'The `_fbc` cookie, kept verbatim',
   })
   @IsOptional()
-  @Matches(FBC_SHAPE, { message: '$property must look like fb.1.<13-digit ms>.<fbclid>' })
+  @IsMetaCookie('fbc')
   fbc?: string;
 
   @ApiPropertyOptional({ type: ConsentDto })
@@ -82,7 +87,7 @@ export class TouchpointDto {
 
   @ApiPropertyOptional({ description: "Visitor's IP (server calls with X-Api-Key only)" })
   @IsOptional()
-  @IsIP()
+  @IsPlainIp()
   ip?: string;
 
   @ApiPropertyOptional({
