@@ -1,0 +1,75 @@
+/** The CRMs we listen to. */
+export type CrmProvider = 'hubspot' | 'gohighlevel' | 'salesforce';
+
+export type CrmObjectType = 'contact' | 'deal' | 'lead' | 'opportunity';
+
+/** A CRM record id carried by a delivery (joins via crm_links). */
+export interface CrmRecordRef {
+  objectType: CrmObjectType;
+  id: string;
+}
+
+/**
+ * Everything a delivery says about who the change is about. Contact data is hashed the moment it is
+ * parsed (Meta normalisation + SHA-256, see @app/journey): raw email or phone never leaves the parser.
+ */
+export interface JoinHints {
+  /** Our external_id, when the CRM record carries it (HubSpot property, Salesforce field, GHL custom data). */
+  externalId?: string;
+  /** The changed record itself and any associated records named in the payload (e.g. a GHL contactId). */
+  crmRecords: CrmRecordRef[];
+  /** sha256 of the normalised email / E.164 phone, when the payload carries them. */
+  emailHashes: string[];
+  phoneHashes: string[];
+}
+
+/**
+ * One stage change, the same shape for every CRM: what the worker joins to a journey and turns into a
+ * Meta event. Stored as a lifecycle event; the raw delivery itself is never stored (it may carry PII).
+ */
+export interface LifecycleChange {
+  provider: CrmProvider;
+  /** The CRM account: HubSpot portalId, HighLevel locationId, Salesforce OrganizationId. */
+  tenant: string;
+  objectType: CrmObjectType;
+  objectId: string;
+  /** Pipeline id when the CRM has pipelines (HubSpot deals, HighLevel opportunities). */
+  pipeline?: string;
+  /** Which field changed: dealstage, lifecyclestage, StageName, Status, status, pipelineStageId, ... */
+  stageField: string;
+  /** The new raw value of that field (e.g. `closedwon`, `Closed Won`, `won`, a stage id). */
+  stage: string;
+  /** True when the CRM itself flags the record as won (Salesforce IsWon, HighLevel status `won`). */
+  won?: boolean;
+  /** When the stage changed, per the CRM (ISO-8601). */
+  occurredAt: string;
+  value?: number;
+  /** ISO 4217, upper case. */
+  currency?: string;
+  /**
+   * Idempotency key, unique per provider for one real-world change: re-deliveries and retries of the
+   * same change produce the same key (HubSpot composite, HighLevel webhookId, Salesforce notification Id).
+   */
+  dedupeKey: string;
+  hints: JoinHints;
+}
+
+/** A verified delivery whose body does not have the shape the vendor documents: answered 400 naming `field`. */
+export class CrmPayloadError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'CrmPayloadError';
+  }
+}
+
+/** What a parser returns: the stage changes, and how many events it skipped as not about stages. */
+export interface ParsedDelivery {
+  changes: LifecycleChange[];
+  ignored: number;
+}
+
+/** Outcome of a signature check. `reason` is for counters and logs; it never contains secrets. */
+export type SignatureCheck = { ok: true; scheme: string } | { ok: false; reason: string };
