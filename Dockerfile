@@ -32,7 +32,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# --omit=optional as well: the optional packages here are the Prisma CLI and TypeScript (optional peers of
+# @prisma/client, ~250 MB the services never load) and native speed-ups with pure-JS fallbacks (msgpackr-extract).
+# A future dependency that needs a platform-specific optional package at run time must drop this flag.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY scripts ./scripts
