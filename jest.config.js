@@ -10,6 +10,10 @@ const transform = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // End-to-end suites start real processes; a hook or test may take seconds. (Global: Jest ignores it per project.)
+  testTimeout: 60000,
+  // Safety net: a leaked socket must never keep CI waiting (children are stopped in each suite's afterAll).
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +30,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       moduleNameMapper,
       transform,
-      testTimeout: 60000,
     },
   ],
 };
