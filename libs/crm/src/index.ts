@@ -1,1 +1,6 @@
+export * from './default-stage-rules';
+export * from './gohighlevel';
+export * from './hubspot';
 export * from './lifecycle-change';
+export * from './salesforce';
+export * from './stage-map';

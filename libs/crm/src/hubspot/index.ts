@@ -1,0 +1,4 @@
+export * from './default-stages';
+export * from './parse';
+export * from './sign';
+export * from './verify';

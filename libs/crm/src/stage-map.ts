@@ -1,0 +1,103 @@
+import type { CrmObjectType, CrmProvider, LifecycleChange } from './lifecycle-change';
+
+/** One mapping: a stage value of a field on an object type (optionally in one pipeline) → a Meta event. */
+export interface StageRule {
+  objectType: CrmObjectType;
+  stageField: string;
+  stage: string;
+  pipeline?: string;
+  /** The event to send; null means "known, but never sent". */
+  eventName: string | null;
+}
+
+export type StageRules = Partial<Record<CrmProvider, StageRule[]>>;
+
+const PROVIDERS: CrmProvider[] = ['hubspot', 'gohighlevel', 'salesforce'];
+const OBJECT_TYPES: CrmObjectType[] = ['contact', 'deal', 'lead', 'opportunity'];
+const EVENT_NAME = /^[A-Za-z0-9_ .:-]{1,100}$/;
+
+/** Stage values compare trimmed and case-insensitively: `Closed Won` and `closed won` are one stage. */
+const norm = (value: string) => value.trim().toLowerCase();
+
+/**
+ * Resolves the Meta event for a stage change. Configured rules win over the built-in defaults, and a rule
+ * for the change's pipeline wins over one for any pipeline. A record the CRM flags as won (Salesforce
+ * IsWon, HighLevel status won) is a DealWon unless a rule says otherwise.
+ */
+export class StageMap {
+  private constructor(
+    private readonly overrides: StageRules,
+    private readonly defaults: StageRules,
+  ) {}
+
+  static create(defaults: StageRules, overrides: StageRules = {}): StageMap {
+    return new StageMap(overrides, defaults);
+  }
+
+  eventFor(
+    change: Pick<LifecycleChange, 'provider' | 'objectType' | 'stageField' | 'stage' | 'pipeline' | 'won'>,
+  ): string | null {
+    for (const rules of [this.overrides[change.provider], this.defaults[change.provider]]) {
+      const matching = (rules ?? []).filter(
+        (rule) =>
+          rule.objectType === change.objectType &&
+          norm(rule.stageField) === norm(change.stageField) &&
+          norm(rule.stage) === norm(change.stage) &&
+          (rule.pipeline === undefined || rule.pipeline === change.pipeline),
+      );
+      const rule = matching.find((candidate) => candidate.pipeline !== undefined) ?? matching[0];
+      if (rule) return rule.eventName;
+    }
+    return change.won ? 'DealWon' : null;
+  }
+}
+
+/**
+ * Validates a STAGE_MAP_FILE document: `{ "<provider>": [ { objectType, stageField, stage, pipeline?, eventName } ] }`.
+ * Throws one error listing every problem, each naming its path.
+ */
+export function parseStageRules(document: unknown): StageRules {
+  const problems: string[] = [];
+  const rules: StageRules = {};
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new Error(
+      'STAGE_MAP_FILE must hold a JSON object keyed by provider (hubspot, gohighlevel, salesforce)',
+    );
+  }
+  for (const [provider, list] of Object.entries(document)) {
+    if (!PROVIDERS.includes(provider as CrmProvider)) {
+      problems.push(`${provider}: unknown provider (use ${PROVIDERS.join(', ')})`);
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      problems.push(`${provider}: must be a list of rules`);
+      continue;
+    }
+    rules[provider as CrmProvider] = list.flatMap((rule: unknown, index) => {
+      const at = `${provider}[${index}]`;
+      const r = rule as Record<string, unknown>;
+      const before = problems.length;
+      if (typeof rule !== 'object' || rule === null) problems.push(`${at}: must be an object`);
+      else {
+        if (!OBJECT_TYPES.includes(r.objectType as CrmObjectType))
+          problems.push(`${at}.objectType: one of ${OBJECT_TYPES.join(', ')}`);
+        for (const key of ['stageField', 'stage'] as const) {
+          if (typeof r[key] !== 'string' || !(r[key] as string).trim())
+            problems.push(`${at}.${key}: a non-empty string`);
+        }
+        if (r.pipeline !== undefined && typeof r.pipeline !== 'string')
+          problems.push(`${at}.pipeline: a string`);
+        if (r.eventName !== null && !(typeof r.eventName === 'string' && EVENT_NAME.test(r.eventName))) {
+          problems.push(`${at}.eventName: an event name (letters, digits, _ . : -) or null`);
+        }
+        const unknown = Object.keys(r).filter(
+          (key) => !['objectType', 'stageField', 'stage', 'pipeline', 'eventName'].includes(key),
+        );
+        if (unknown.length) problems.push(`${at}: unknown keys ${unknown.join(', ')}`);
+      }
+      return problems.length === before ? [rule as StageRule] : [];
+    });
+  }
+  if (problems.length) throw new Error(`STAGE_MAP_FILE is invalid:\n  - ${problems.join('\n  - ')}`);
+  return rules;
+}
