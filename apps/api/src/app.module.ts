@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
         HealthModule,
         IngestModule,
         JourneysModule,
+        WebhooksModule,
       ],
       controllers: [MetricsController],
     };

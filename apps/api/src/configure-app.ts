@@ -9,6 +9,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+const SALESFORCE_WEBHOOK_PATH = '/webhooks/salesforce';
 const MAX_BODY_DEPTH = 32;
 
 /** HTTP-level set-up shared by main.ts and anything else that builds the api. */
@@ -30,6 +31,20 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     'text/plain',
     { parseAs: 'string' },
     fastify.getDefaultJsonParser('error', 'error'),
+  );
+
+  // Salesforce Outbound Messages are SOAP: keep the XML as a string for the safe parser. XML is accepted on
+  // that endpoint only (Fastify parsers are global, so other routes refuse it here).
+  fastify.addContentTypeParser(
+    ['text/xml', 'application/xml', 'application/soap+xml'],
+    { parseAs: 'string' },
+    (request, body, done) =>
+      request.url.split('?')[0] === SALESFORCE_WEBHOOK_PATH
+        ? done(null, body)
+        : done(
+            Object.assign(new Error('content-type: send application/json'), { statusCode: 415 }),
+            undefined,
+          ),
   );
 
   // Refused before validation walks the body: absurd nesting, and NUL characters (Postgres text and jsonb

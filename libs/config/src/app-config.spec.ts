@@ -26,7 +26,7 @@ describe('AppConfig', () => {
       externalIdProperty: 'journey_external_id',
     });
     expect(config.salesforce).toEqual({ orgIds: [], externalIdField: 'Journey_External_Id__c' });
-    expect(config.http).toEqual({ trustProxy: 'loopback', corsOrigins: [] });
+    expect(config.http).toEqual({ trustProxy: 'loopback', corsOrigins: [], publicBaseUrl: undefined });
     expect(config.highlevel.publicKey).toContain('BEGIN PUBLIC KEY');
     expect(config.auth).toEqual({ adminToken: undefined, ingestApiKey: undefined });
   });
@@ -47,7 +47,11 @@ describe('AppConfig', () => {
       META_ACCESS_TOKEN: 'EAAB-token-value',
     });
     expect(config.port).toBe(8080);
-    expect(config.http).toEqual({ trustProxy: 2, corsOrigins: ['https://a.test', 'https://b.test'] });
+    expect(config.http).toEqual({
+      trustProxy: 2,
+      corsOrigins: ['https://a.test', 'https://b.test'],
+      publicBaseUrl: undefined,
+    });
     expect(config.salesforce.orgIds).toEqual(['00D5e000000AbCd', '00D5e000000AbCdEAF']);
     expect(config.highlevel.publicKey).toContain('\n');
     expect(config.meta.enabled).toBe(true);

@@ -58,7 +58,8 @@ export class AppConfig {
   };
   readonly highlevel: { publicKey: string; rsaPublicKey: string; workflowSecret?: string };
   readonly salesforce: { orgIds: string[]; externalIdField: string };
-  readonly http: { trustProxy: TrustProxy; corsOrigins: string[] };
+  /** publicBaseUrl: how callers reach us; rebuilds signed URIs (HubSpot v3) behind proxies. */
+  readonly http: { trustProxy: TrustProxy; corsOrigins: string[]; publicBaseUrl?: string };
   readonly auth: { adminToken?: string; ingestApiKey?: string };
   readonly stageMapFile?: string;
 
@@ -95,6 +96,7 @@ export class AppConfig {
     this.http = {
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       corsOrigins: list(env.CORS_ORIGINS).map((origin) => origin.replace(/\/$/, '')),
+      publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     };
     this.auth = { adminToken: env.ADMIN_TOKEN, ingestApiKey: env.INGEST_API_KEY };
     this.stageMapFile = env.STAGE_MAP_FILE;

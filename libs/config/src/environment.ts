@@ -198,6 +198,13 @@ export class Environment {
   @Validates(isReadableJsonFile, 'must name a readable JSON file')
   STAGE_MAP_FILE?: string;
 
+  @IsOptional()
+  @Validates(
+    isUrlWithProtocol(['http:', 'https:']),
+    'must be the public http(s) base URL, e.g. https://journey.example.com',
+  )
+  PUBLIC_BASE_URL?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -4,7 +4,9 @@ import { AppConfig } from '@app/config';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
 import { JourneyRepository } from './journey.repository';
+import { LifecycleRelayRepository } from './lifecycle-relay.repository';
 import { TouchpointRepository } from './touchpoint.repository';
+import { WebhookInboxRepository } from './webhook-inbox.repository';
 import { PG_POOL } from './pg-pool';
 import { PrismaService } from './prisma.service';
 
@@ -19,7 +21,14 @@ class PoolCloser implements OnApplicationShutdown {
   }
 }
 
-const repositories = [TouchpointRepository, FormSubmissionRepository, JourneyRepository, ErasureRepository];
+const repositories = [
+  TouchpointRepository,
+  FormSubmissionRepository,
+  JourneyRepository,
+  ErasureRepository,
+  WebhookInboxRepository,
+  LifecycleRelayRepository,
+];
 
 @Global()
 @Module({

@@ -6,3 +6,5 @@ export * from './form-submission.repository';
 export * from './journey.repository';
 export * from './touchpoint.repository';
 export * from './visitor-gone.error';
+export * from './lifecycle-relay.repository';
+export * from './webhook-inbox.repository';

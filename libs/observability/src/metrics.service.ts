@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { webhookMetrics } from './webhook-metrics';
 
 /** The process's Prometheus registry and the counters shared by the api and the worker. */
 @Injectable()
@@ -47,6 +48,8 @@ export class MetricsService {
     help: 'Journeys erased (right to be forgotten)',
     registers: [this.registry],
   });
+
+  readonly webhooks = webhookMetrics(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

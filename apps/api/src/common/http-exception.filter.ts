@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { CrmPayloadError } from '@app/crm';
 import { VisitorErasedError } from '@app/db';
 
 /** Postgres data exceptions (class 22) mean a value slipped past validation: the caller's fault, not ours. */
@@ -37,6 +38,9 @@ export function errorBodyFor(exception: unknown): ErrorBody {
     if (typeof response === 'object')
       return { statusCode: status, error: exception.name, ...response } as ErrorBody;
     return { statusCode: status, error: exception.name, message: String(response) };
+  }
+  if (exception instanceof CrmPayloadError) {
+    return { statusCode: 400, error: 'Bad Request', message: exception.message, fields: [exception.field] };
   }
   if (exception instanceof VisitorErasedError) {
     return {
@@ -85,6 +89,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const body = errorBodyFor(exception);
     if (body.statusCode >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+    // Explicit: a handler may have set another content type (the Salesforce SOAP endpoint) before failing.
+    void host
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .status(body.statusCode)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(body);
   }
 }

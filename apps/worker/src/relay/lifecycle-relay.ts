@@ -1,0 +1,72 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { LifecycleRelayRepository } from '@app/db';
+import { LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+
+const BATCH = 500;
+const IDLE_MS = 200;
+const REDIS_DOWN_MS = 1000;
+
+/**
+ * Moves stored lifecycle events onto the lifecycle queue. The api never touches Redis on the webhook path;
+ * this loop does, and when Redis is down it keeps the events in Postgres and retries until Redis is back.
+ * Job id = lifecycle event id, so a row relayed twice is still one job.
+ */
+@Injectable()
+export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(LifecycleRelay.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private failing = false;
+
+  constructor(
+    private readonly relay: LifecycleRelayRepository,
+    @InjectQueue(LIFECYCLE_QUEUE) private readonly queue: Queue<LifecycleJob>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Connection errors surface through run(); without a listener an 'error' event would crash the process.
+    this.queue.on('error', () => undefined);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let moved = 0;
+      try {
+        moved = await this.relay.relayBatch(BATCH, (ids) => this.enqueue(ids));
+        if (this.failing) this.logger.log('relaying lifecycle events again');
+        this.failing = false;
+      } catch (error) {
+        if (!this.failing) this.logger.warn(`relay paused, will retry: ${(error as Error).message}`);
+        this.failing = true;
+      }
+      if (moved < BATCH) await this.sleep(this.failing ? REDIS_DOWN_MS : IDLE_MS);
+    }
+  }
+
+  private async enqueue(ids: string[]): Promise<void> {
+    await this.queue.addBulk(
+      ids.map((id) => ({ name: 'lifecycle-event', data: { lifecycleEventId: id }, opts: { jobId: id } })),
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

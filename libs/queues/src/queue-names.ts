@@ -1,0 +1,15 @@
+/** BullMQ queues. Job ids are derived from Postgres row ids, so a re-enqueued row is never a second job. */
+export const LIFECYCLE_QUEUE = 'lifecycle';
+
+/** Payload of a lifecycle job: the stored lifecycle event to join and send. */
+export interface LifecycleJob {
+  lifecycleEventId: string;
+}
+
+/** Bounded retention so Redis does not grow without limit (completed: a day, failed: a week). */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
