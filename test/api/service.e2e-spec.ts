@@ -84,7 +84,7 @@ describe('service: health, metrics, docs, configuration and the worker', () => {
     [{ SALESFORCE_ORG_IDS: '12345' }, 'SALESFORCE_ORG_IDS'],
   ])('refuses to start with bad configuration %j, naming %s', async (bad, name) => {
     for (const entry of ['api', 'worker'] as const) {
-      const { code, output } = await runToExit(entry, { ...t.env, PORT: '0', ...bad });
+      const { code, output } = await runToExit(entry, { ...t.env, PORT: '3999', ...bad });
       expect(code).toBe(1);
       expect(output).toContain(name);
     }

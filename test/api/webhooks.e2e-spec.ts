@@ -12,6 +12,7 @@ import {
 } from '@app/crm';
 import { sha256Hex } from '@app/journey';
 import { json, Json, JourneyEnv, startJourneyEnv } from '../support/journey-env';
+import { freePort, runToExit } from '../support/service-process';
 
 const HUBSPOT_SECRET = 'hubspot-client-secret-for-tests';
 const WORKFLOW_SECRET = 'ghl-workflow-secret-for-tests';
@@ -391,5 +392,24 @@ describe('CRM webhooks: verify, store, acknowledge', () => {
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'webhook_deliveries'`,
     );
     expect(rows.map((row) => row.column_name)).not.toContain('body');
+  });
+});
+
+describe('STAGE_MAP_FILE validation', () => {
+  it('stops the api at start-up, naming the file and each bad rule', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stage-map-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ hubspot: [{ objectType: 'ticket', stageField: 'x', stage: 'y', eventName: 'Z' }] }),
+    );
+    const { code, output } = await runToExit('api', {
+      PORT: String(await freePort()),
+      STAGE_MAP_FILE: file,
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('STAGE_MAP_FILE is invalid');
+    expect(output).toContain('hubspot[0].objectType');
   });
 });
