@@ -2,5 +2,6 @@ export * from './attribution';
 export * from './bot-verdict';
 export * from './consent';
 export * from './contact';
+export * from './dispatch-gates';
 export * from './fbc';
 export * from './landing-url';

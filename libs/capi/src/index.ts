@@ -1,0 +1,6 @@
+export * from './build-event';
+export * from './capi-input';
+export * from './event-id';
+export * from './graph-client';
+export * from './graph-errors';
+export * from './split-batch';
