@@ -2,3 +2,4 @@ export * from './default-stages';
 export * from './parse';
 export * from './sign';
 export * from './verify';
+export * from './api-client';

@@ -1,0 +1,219 @@
+// HubSpot CRM API calls for the lifecycle join (crm-webhooks.md §1.7): a deal's associated contacts (v4
+// associations, paged), a contact's matching properties, a deal's pipeline. Plain class over global fetch,
+// no Nest. It never logs: contact values and tokens must not reach a log line or an error message.
+
+export interface HubspotApiClientOptions {
+  /** Base URL, e.g. `https://api.hubapi.com` (HUBSPOT_API_URL). */
+  apiUrl: string;
+  /** Private app access token or OAuth token (HUBSPOT_ACCESS_TOKEN), sent as `Authorization: Bearer`. */
+  accessToken: string;
+  /** Per request; default 10 s. A timeout is a retryable HubspotApiError. */
+  timeoutMs?: number;
+  /** Contact property carrying our external_id (HUBSPOT_EXTERNAL_ID_PROPERTY). */
+  externalIdProperty: string;
+}
+
+/**
+ * A contact's join keys. `email`, `phone` and `mobilePhone` are RAW personal data: the caller must
+ * normalise and hash them immediately and must never store or log them.
+ */
+export interface HubspotContact {
+  id: string;
+  externalId?: string;
+  email?: string;
+  phone?: string;
+  mobilePhone?: string;
+  country?: string;
+}
+
+export interface HubspotApiErrorDetails {
+  /** HTTP status; undefined for a network failure or timeout. */
+  status?: number;
+  retryable: boolean;
+  /** From Retry-After (seconds or HTTP date), when HubSpot sent one. */
+  retryAfterMs?: number;
+  /** HubSpot's `correlationId`, for support tickets. */
+  correlationId?: string;
+  /** HubSpot's `category` or `errorType` (e.g. `RATE_LIMIT`, `INVALID_AUTHENTICATION`). */
+  category?: string;
+}
+
+/** A failed HubSpot call. The message names the endpoint and status only, never contact data. */
+export class HubspotApiError extends Error {
+  readonly status?: number;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly correlationId?: string;
+  readonly category?: string;
+
+  constructor(message: string, details: HubspotApiErrorDetails) {
+    super(message);
+    this.name = 'HubspotApiError';
+    this.status = details.status;
+    this.retryable = details.retryable;
+    this.retryAfterMs = details.retryAfterMs;
+    this.correlationId = details.correlationId;
+    this.category = details.category;
+  }
+}
+
+/** The v4 maximum page size. */
+const ASSOCIATIONS_PAGE_LIMIT = 500;
+/** Safety stop for a paging cursor that never ends (500 × 200 = 100k contacts on one deal). */
+const MAX_PAGES = 200;
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+interface HubspotObject {
+  id?: unknown;
+  properties?: Record<string, unknown>;
+}
+
+interface AssociationsPage {
+  results?: { toObjectId?: unknown }[];
+  paging?: { next?: { after?: unknown } };
+}
+
+/** Parses Retry-After: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Query string with literal commas, as HubSpot's examples write `properties=a,b,c`. */
+function queryString(query: Record<string, string>): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%2C/gi, ',');
+  return Object.entries(query)
+    .map(([key, value]) => `${encode(key)}=${encode(value)}`)
+    .join('&');
+}
+
+export class HubspotApiClient {
+  private readonly apiUrl: string;
+  private readonly accessToken: string;
+  private readonly timeoutMs: number;
+  private readonly externalIdProperty: string;
+
+  constructor(options: HubspotApiClientOptions) {
+    this.apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.accessToken = options.accessToken;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.externalIdProperty = options.externalIdProperty;
+  }
+
+  /** Ids of the contacts associated with a deal, all pages; [] when the deal does not exist. */
+  async associatedContactIds(dealId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    let after: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query: Record<string, string> = { limit: String(ASSOCIATIONS_PAGE_LIMIT) };
+      if (after !== undefined) query.after = after;
+      const body = await this.get<AssociationsPage>(
+        '/crm/v4/objects/deals/{id}/associations/contacts',
+        dealId,
+        query,
+      );
+      if (body === null) return [...ids];
+      for (const result of body.results ?? []) {
+        const id = text(result.toObjectId);
+        if (id !== undefined) ids.add(id);
+      }
+      const next = text(body.paging?.next?.after);
+      if (next === undefined || next === after) return [...ids];
+      after = next;
+    }
+    return [...ids];
+  }
+
+  /**
+   * A contact's join keys, or null when it does not exist. The raw email and phones are returned only
+   * so the caller can hash them at once; never log or persist them.
+   */
+  async contact(contactId: string): Promise<HubspotContact | null> {
+    const properties = ['email', 'phone', 'mobilephone', 'country', this.externalIdProperty];
+    const body = await this.get<HubspotObject>('/crm/v3/objects/contacts/{id}', contactId, {
+      properties: [...new Set(properties)].join(','),
+    });
+    if (body === null) return null;
+    const props = body.properties ?? {};
+    const contact: HubspotContact = { id: text(body.id) ?? contactId };
+    const fields: [keyof Omit<HubspotContact, 'id'>, string][] = [
+      ['externalId', this.externalIdProperty],
+      ['email', 'email'],
+      ['phone', 'phone'],
+      ['mobilePhone', 'mobilephone'],
+      ['country', 'country'],
+    ];
+    for (const [field, property] of fields) {
+      const value = text(props[property]);
+      if (value !== undefined) contact[field] = value;
+    }
+    return contact;
+  }
+
+  /** The deal's pipeline id (`default` or a numeric id), undefined when unknown or the deal is gone. */
+  async dealPipeline(dealId: string): Promise<string | undefined> {
+    const body = await this.get<HubspotObject>('/crm/v3/objects/deals/{id}', dealId, {
+      properties: 'pipeline',
+    });
+    return body === null ? undefined : text(body.properties?.pipeline);
+  }
+
+  /** GET with Bearer auth; null on 404; HubspotApiError on anything else that is not 2xx. */
+  private async get<T>(template: string, id: string, query: Record<string, string>): Promise<T | null> {
+    const endpoint = `GET ${template}`;
+    const path = template.replace('{id}', encodeURIComponent(id));
+    let response: Response;
+    try {
+      response = await fetch(`${this.apiUrl}${path}?${queryString(query)}`, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${this.accessToken}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new HubspotApiError(`HubSpot ${endpoint}: ${timedOut ? 'timed out' : 'network error'}`, {
+        retryable: true,
+      });
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    const raw = await response.text().catch(() => '');
+    let parsed: unknown;
+    try {
+      parsed = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (response.ok) {
+      if (parsed === undefined || typeof parsed !== 'object' || parsed === null) {
+        throw new HubspotApiError(`HubSpot ${endpoint}: unreadable ${response.status} body`, {
+          status: response.status,
+          retryable: true,
+        });
+      }
+      return parsed as T;
+    }
+    const info = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    const status = response.status;
+    const retryable = status === 429 || status >= 500;
+    throw new HubspotApiError(`HubSpot ${endpoint}: HTTP ${status}`, {
+      status,
+      retryable,
+      retryAfterMs: retryable ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
+      correlationId: text(info.correlationId),
+      category: text(info.category) ?? text(info.errorType),
+    });
+  }
+}

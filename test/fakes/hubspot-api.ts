@@ -1,0 +1,255 @@
+// A local fake of HubSpot's CRM API for the lifecycle join (crm-webhooks.md §1.7): node:http on 127.0.0.1,
+// random port. Answers the paths HubSpot documents: v4 deal→contact associations (paged), v3 contact and
+// deal reads with `properties=` (and v3 `associations=contacts`). Records every request; can be told to
+// fail the next N requests.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeHubspotContact {
+  id: string;
+  email?: string;
+  phone?: string;
+  mobilePhone?: string;
+  country?: string;
+  /** Stored under the fake's `externalIdProperty`. */
+  externalId?: string;
+  /** Any other properties, by HubSpot internal name. */
+  properties?: Record<string, string | null>;
+}
+
+export interface FakeHubspotDeal {
+  id: string;
+  pipeline?: string;
+  dealstage?: string;
+  contactIds: string[];
+  properties?: Record<string, string | null>;
+}
+
+export interface RecordedHubspotRequest {
+  method: string;
+  /** Path without the query string, e.g. `/crm/v3/objects/contacts/201`. */
+  path: string;
+  query: Record<string, string>;
+  /** Node's lower-case headers, `authorization` included so tests can assert the Bearer token. */
+  headers: IncomingHttpHeaders;
+}
+
+export interface FakeHubspotOptions {
+  /** When set, any other Bearer token is answered 401 (HubSpot's INVALID_AUTHENTICATION). */
+  accessToken?: string;
+  /** Contact property holding `externalId`; default `journey_external_id`. */
+  externalIdProperty?: string;
+  /** Largest v4 associations page the fake serves, whatever `limit` asks (to exercise paging). */
+  associationsPageSize?: number;
+}
+
+interface ScriptedFailure {
+  status: number;
+  retryAfter?: string;
+}
+
+/** HubSpot's v4 maximum and default association page size. */
+const V4_MAX_LIMIT = 500;
+
+export class FakeHubspotApi {
+  private server?: Server;
+  private url = '';
+  private readonly contacts = new Map<string, Record<string, string | null>>();
+  private readonly deals = new Map<
+    string,
+    { properties: Record<string, string | null>; contactIds: string[] }
+  >();
+  private recorded: RecordedHubspotRequest[] = [];
+  private failures: ScriptedFailure[] = [];
+  private readonly externalIdProperty: string;
+
+  constructor(private readonly options: FakeHubspotOptions = {}) {
+    this.externalIdProperty = options.externalIdProperty ?? 'journey_external_id';
+  }
+
+  async start(): Promise<{ url: string }> {
+    const server = createServer((req, res) => this.handle(req, res));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url: this.url };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  addContact(contact: FakeHubspotContact): void {
+    const properties: Record<string, string | null> = {
+      hs_object_id: contact.id,
+      email: contact.email ?? null,
+      phone: contact.phone ?? null,
+      mobilephone: contact.mobilePhone ?? null,
+      country: contact.country ?? null,
+      [this.externalIdProperty]: contact.externalId ?? null,
+      ...contact.properties,
+    };
+    this.contacts.set(contact.id, properties);
+  }
+
+  addDeal(deal: FakeHubspotDeal): void {
+    const properties: Record<string, string | null> = {
+      hs_object_id: deal.id,
+      pipeline: deal.pipeline ?? null,
+      dealstage: deal.dealstage ?? null,
+      ...deal.properties,
+    };
+    this.deals.set(deal.id, { properties, contactIds: [...deal.contactIds] });
+  }
+
+  /** The next `count` requests get `status` (e.g. 429 or 500) in HubSpot's error shape. */
+  failNext(count: number, status = 500, options: { retryAfter?: string } = {}): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, retryAfter: options.retryAfter });
+  }
+
+  requests(): RecordedHubspotRequest[] {
+    return this.recorded.map((r) => ({ ...r, query: { ...r.query }, headers: { ...r.headers } }));
+  }
+
+  /** Forgets requests, scripted failures and seeded records. */
+  reset(): void {
+    this.recorded = [];
+    this.failures = [];
+    this.contacts.clear();
+    this.deals.clear();
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    this.recorded.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+    });
+    req.resume();
+    const failure = this.failures.shift();
+    if (failure) return this.fail(res, failure);
+
+    const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!auth || (this.options.accessToken !== undefined && auth[1] !== this.options.accessToken)) {
+      return send(res, 401, {
+        status: 'error',
+        message:
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+        correlationId: randomUUID(),
+        category: 'INVALID_AUTHENTICATION',
+      });
+    }
+    if (req.method !== 'GET') return notFound(res);
+
+    const v4 = /^\/crm\/v4\/objects\/(?:deals|0-3)\/([^/]+)\/associations\/(?:contacts|0-1)$/.exec(
+      url.pathname,
+    );
+    if (v4) return this.associations(res, decodeURIComponent(v4[1]), url);
+    const v3 = /^\/crm\/v3\/objects\/(contacts|deals|0-1|0-3)\/([^/]+)$/.exec(url.pathname);
+    if (!v3) return notFound(res);
+    const isDeal = v3[1] === 'deals' || v3[1] === '0-3';
+    const id = decodeURIComponent(v3[2]);
+    const record = isDeal ? this.deals.get(id)?.properties : this.contacts.get(id);
+    if (!record) return notFound(res);
+
+    const requested = (url.searchParams.get('properties') ?? '').split(',').filter((p) => p !== '');
+    const defaults = isDeal
+      ? ['dealname', 'amount', 'closedate', 'pipeline', 'dealstage']
+      : ['email', 'firstname', 'lastname'];
+    const properties: Record<string, string | null> = {
+      createdate: '2026-01-01T00:00:00.000Z',
+      hs_lastmodifieddate: '2026-01-01T00:00:00.000Z',
+      hs_object_id: id,
+    };
+    for (const name of requested.length > 0 ? requested : defaults) properties[name] = record[name] ?? null;
+    const body: Record<string, unknown> = {
+      id,
+      properties,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      archived: false,
+    };
+    const contactIds = isDeal ? (this.deals.get(id)?.contactIds ?? []) : [];
+    if (url.searchParams.get('associations')?.split(',').includes('contacts') && contactIds.length > 0) {
+      body.associations = {
+        contacts: { results: contactIds.map((c) => ({ id: c, type: 'deal_to_contact' })) },
+      };
+    }
+    send(res, 200, body);
+  }
+
+  private associations(res: ServerResponse, dealId: string, url: URL): void {
+    const deal = this.deals.get(dealId);
+    if (!deal) return notFound(res);
+    const asked = Number(url.searchParams.get('limit') ?? V4_MAX_LIMIT);
+    const limit = Math.min(
+      Number.isInteger(asked) && asked > 0 ? asked : V4_MAX_LIMIT,
+      V4_MAX_LIMIT,
+      this.options.associationsPageSize ?? V4_MAX_LIMIT,
+    );
+    const start = Number(url.searchParams.get('after') ?? '0') || 0;
+    const page = deal.contactIds.slice(start, start + limit);
+    const body: Record<string, unknown> = {
+      results: page.map((id) => ({
+        // HubSpot's schema types toObjectId as int64; non-numeric test ids stay strings.
+        toObjectId: /^\d{1,15}$/.test(id) ? Number(id) : id,
+        associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }],
+      })),
+    };
+    if (start + limit < deal.contactIds.length) {
+      const after = String(start + limit);
+      const link = new URL(url.pathname, this.url);
+      link.searchParams.set('limit', String(limit));
+      link.searchParams.set('after', after);
+      body.paging = { next: { after, link: link.toString() } };
+    }
+    send(res, 200, body);
+  }
+
+  private fail(res: ServerResponse, failure: ScriptedFailure): void {
+    const correlationId = randomUUID();
+    if (failure.retryAfter !== undefined) res.setHeader('Retry-After', failure.retryAfter);
+    if (failure.status === 429) {
+      res.setHeader('X-HubSpot-RateLimit-Interval-Milliseconds', '10000');
+      res.setHeader('X-HubSpot-RateLimit-Max', '100');
+      res.setHeader('X-HubSpot-RateLimit-Remaining', '0');
+      return send(res, 429, {
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId,
+        policyName: 'TEN_SECONDLY_ROLLING',
+      });
+    }
+    send(res, failure.status, {
+      status: 'error',
+      message: failure.status >= 500 ? 'internal error' : `HTTP ${failure.status}`,
+      correlationId,
+      category: failure.status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR',
+    });
+  }
+}
+
+function notFound(res: ServerResponse): void {
+  send(res, 404, {
+    status: 'error',
+    message: 'resource not found',
+    correlationId: randomUUID(),
+    category: 'OBJECT_NOT_FOUND',
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json;charset=utf-8');
+  res.end(JSON.stringify(body));
+}
