@@ -69,7 +69,7 @@ describe('nothing lost while Redis is down: store, acknowledge, relay later', ()
     expect((await deliver(1)).status).toBe(200);
     const row = await until(async () => ((await enqueuedAt(1))?.enqueued_at ? enqueuedAt(1) : undefined));
     const client = new Redis(redis.url);
-    expect(await client.exists(`${t.env.QUEUE_PREFIX}:lifecycle:${row.id}`)).toBe(1);
+    expect(await client.exists(`${t.env.QUEUE_PREFIX}:lifecycle:${row.id}-1`)).toBe(1);
     client.disconnect();
   });
 
@@ -87,7 +87,7 @@ describe('nothing lost while Redis is down: store, acknowledge, relay later', ()
     await redis.start();
     const row = await until(async () => ((await enqueuedAt(2))?.enqueued_at ? enqueuedAt(2) : undefined));
     const client = new Redis(redis.url);
-    expect(await client.hget(`${t.env.QUEUE_PREFIX}:lifecycle:${row.id}`, 'data')).toBe(
+    expect(await client.hget(`${t.env.QUEUE_PREFIX}:lifecycle:${row.id}-1`, 'data')).toBe(
       JSON.stringify({ lifecycleEventId: row.id }),
     );
     client.disconnect();

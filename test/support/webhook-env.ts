@@ -27,7 +27,10 @@ export interface WebhookEnv extends JourneyEnv {
   post(path: string, body: string, headers: Record<string, string>): Promise<Response>;
 }
 
-export async function startWebhookEnv(label: string): Promise<WebhookEnv> {
+export async function startWebhookEnv(
+  label: string,
+  extraEnv: Record<string, string> = {},
+): Promise<WebhookEnv> {
   const t = await startJourneyEnv(label, {
     HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
     GHL_WEBHOOK_PUBLIC_KEY: pem(ed25519.publicKey, 'spki'),
@@ -52,6 +55,7 @@ export async function startWebhookEnv(label: string): Promise<WebhookEnv> {
         },
       ],
     }),
+    ...extraEnv,
   });
   return Object.assign(t, {
     events: async (provider: string) =>

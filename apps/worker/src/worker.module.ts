@@ -1,13 +1,19 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
+import { GraphClient } from '@app/capi';
 import { AppConfig, ConfigModule } from '@app/config';
+import { HubspotApiClient } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
-import { DEFAULT_JOB_OPTIONS, LIFECYCLE_QUEUE, RedisModule } from '@app/queues';
+import { DEFAULT_JOB_OPTIONS, DISPATCH_QUEUE, LIFECYCLE_QUEUE, RedisModule } from '@app/queues';
+import { CapiBatcher } from './dispatch/capi-batcher';
+import { DispatchProcessor } from './dispatch/dispatch.processor';
+import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
+import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
 import { LifecycleRelay } from './relay/lifecycle-relay';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
-/** The BullMQ worker process: no HTTP. Processors for the lifecycle and dispatch queues register here. */
+/** The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -20,15 +26,36 @@ export class WorkerModule {
         DatabaseModule,
         RedisModule,
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
-        // The relay's producer connection fails fast while Redis is down (no offline queue), so a stuck
-        // add never holds the relay's Postgres transaction open.
-        BullModule.registerQueue({
-          name: LIFECYCLE_QUEUE,
-          connection: { url: config.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-          defaultJobOptions: DEFAULT_JOB_OPTIONS,
-        }),
+        BullModule.registerQueue(
+          { name: LIFECYCLE_QUEUE, defaultJobOptions: DEFAULT_JOB_OPTIONS },
+          { name: DISPATCH_QUEUE, defaultJobOptions: DEFAULT_JOB_OPTIONS },
+        ),
       ],
-      providers: [WorkerHeartbeat, LifecycleRelay],
+      providers: [
+        WorkerHeartbeat,
+        LifecycleRelay,
+        LifecycleJoiner,
+        LifecycleProcessor,
+        CapiBatcher,
+        DispatchProcessor,
+        {
+          provide: GraphClient,
+          useFactory: () =>
+            new GraphClient({ graphUrl: config.meta.graphUrl, apiVersion: config.meta.apiVersion }),
+        },
+        {
+          // Without a token the join skips the HubSpot API step (and says so in status_reason).
+          provide: HubspotApiClient,
+          useFactory: () =>
+            config.hubspot.accessToken
+              ? new HubspotApiClient({
+                  apiUrl: config.hubspot.apiUrl,
+                  accessToken: config.hubspot.accessToken,
+                  externalIdProperty: config.hubspot.externalIdProperty,
+                })
+              : null,
+        },
+      ],
     };
   }
 }

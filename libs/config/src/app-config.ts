@@ -47,6 +47,7 @@ export class AppConfig {
     apiVersion: string;
     graphUrl: string;
     testEventCode?: string;
+    defaultCurrency?: string;
     /** False until both pixel id and token are set: lifecycle events then wait instead of being sent. */
     enabled: boolean;
   };
@@ -76,6 +77,7 @@ export class AppConfig {
       apiVersion: env.META_API_VERSION,
       graphUrl: env.META_GRAPH_URL.replace(/\/+$/, ''),
       testEventCode: env.META_TEST_EVENT_CODE,
+      defaultCurrency: env.DEFAULT_CURRENCY,
       enabled: Boolean(env.META_PIXEL_ID && env.META_ACCESS_TOKEN),
     };
     this.hubspot = {

@@ -138,6 +138,11 @@ export class Environment {
   @MaxLength(64)
   META_TEST_EVENT_CODE?: string;
 
+  /** Currency for deal values when the CRM sends none (Meta ignores a value without a currency). */
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'DEFAULT_CURRENCY must be an ISO 4217 code such as USD' })
+  DEFAULT_CURRENCY?: string;
+
   @IsOptional()
   @IsString()
   HUBSPOT_CLIENT_SECRET?: string;

@@ -1,9 +1,11 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@app/config';
+import { CapiEventRepository } from './capi-event.repository';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
 import { JourneyRepository } from './journey.repository';
+import { LifecycleJoinRepository } from './lifecycle-join.repository';
 import { LifecycleRelayRepository } from './lifecycle-relay.repository';
 import { TouchpointRepository } from './touchpoint.repository';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
@@ -28,6 +30,8 @@ const repositories = [
   ErasureRepository,
   WebhookInboxRepository,
   LifecycleRelayRepository,
+  LifecycleJoinRepository,
+  CapiEventRepository,
 ];
 
 @Global()

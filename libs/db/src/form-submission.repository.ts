@@ -60,6 +60,7 @@ export class FormSubmissionRepository {
           form.submittedAt,
         ],
       );
+      await this.retryUnjoined(client, form);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -67,6 +68,30 @@ export class FormSubmissionRepository {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Lifecycle changes that found no journey are retried when a form brings what they were missing: the
+   * external_id, one of their CRM records, or their email/phone hash. Re-pended, the relay queues them again.
+   */
+  private async retryUnjoined(client: PoolClient, form: NewFormSubmission) {
+    const hashes = [form.hashes.em, form.hashes.ph].filter((hash): hash is string => !!hash);
+    await client.query(
+      `UPDATE lifecycle_events SET status = 'pending', status_reason = NULL, enqueued_at = NULL, updated_at = now()
+       WHERE status = 'unjoined' AND (
+         hints->>'external_id' = $1
+         OR hints->'email_hashes' ?| $2::text[] OR hints->'phone_hashes' ?| $2::text[]
+         OR EXISTS (SELECT 1 FROM jsonb_array_elements(hints->'crm_records') AS r
+                    JOIN unnest($3::text[], $4::text[], $5::text[]) AS l(provider, object_type, crm_id)
+                      ON l.provider = lifecycle_events.provider AND r->>'object_type' = l.object_type AND r->>'id' = l.crm_id))`,
+      [
+        form.externalId,
+        hashes,
+        form.crmLinks.map((link) => link.provider),
+        form.crmLinks.map((link) => link.objectType),
+        form.crmLinks.map((link) => link.crmId),
+      ],
+    );
   }
 
   private async upsertVisitor(client: PoolClient, form: NewFormSubmission): Promise<string> {

@@ -8,3 +8,5 @@ export * from './touchpoint.repository';
 export * from './visitor-gone.error';
 export * from './lifecycle-relay.repository';
 export * from './webhook-inbox.repository';
+export * from './capi-event.repository';
+export * from './lifecycle-join.repository';

@@ -18,6 +18,11 @@ export class JourneyRepository {
         identities: { include: { identity: true }, orderBy: { firstSeenAt: 'asc' } },
         crmLinks: { orderBy: { createdAt: 'asc' } },
         formSubmissions: { orderBy: { submittedAt: 'asc' } },
+        lifecycleEvents: {
+          orderBy: { occurredAt: 'asc' },
+          take: 500,
+          include: { capiEvents: { include: { request: { select: { fbtraceId: true, createdAt: true } } } } },
+        },
       },
     });
     if (!visitor) return null;

@@ -6,27 +6,33 @@ import { PG_POOL } from './pg-pool';
  * The outbox side of the inbox: pending lifecycle events not yet on the queue. Rows are claimed with
  * FOR UPDATE SKIP LOCKED so several workers can relay at once without handing out the same row, and are
  * marked enqueued only after the queue accepted them (a crash in between re-enqueues the same job id,
- * which BullMQ ignores).
+ * which BullMQ ignores). The job id carries enqueue_count, so an event re-pended later (an unjoined event
+ * whose identity arrived) becomes a new job rather than colliding with the finished one.
  */
+export interface RelayedEvent {
+  id: string;
+  jobId: string;
+}
+
 @Injectable()
 export class LifecycleRelayRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async relayBatch(limit: number, enqueue: (ids: string[]) => Promise<void>): Promise<number> {
+  async relayBatch(limit: number, enqueue: (jobs: RelayedEvent[]) => Promise<void>): Promise<number> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string }>(
-        `SELECT id FROM lifecycle_events WHERE status = 'pending' AND enqueued_at IS NULL
+      const { rows } = await client.query<{ id: string; enqueue_count: number }>(
+        `SELECT id, enqueue_count FROM lifecycle_events WHERE status = 'pending' AND enqueued_at IS NULL
          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       if (rows.length) {
-        const ids = rows.map((row) => row.id);
-        await enqueue(ids);
+        await enqueue(rows.map((row) => ({ id: row.id, jobId: `${row.id}-${row.enqueue_count + 1}` })));
         await client.query(
-          'UPDATE lifecycle_events SET enqueued_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])',
-          [ids],
+          `UPDATE lifecycle_events SET enqueued_at = now(), enqueue_count = enqueue_count + 1, updated_at = now()
+           WHERE id = ANY($1::uuid[])`,
+          [rows.map((row) => row.id)],
         );
       }
       await client.query('COMMIT');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { capiMetrics } from './capi-metrics';
 import { webhookMetrics } from './webhook-metrics';
 
 /** The process's Prometheus registry and the counters shared by the api and the worker. */
@@ -50,6 +51,7 @@ export class MetricsService {
   });
 
   readonly webhooks = webhookMetrics(this.registry);
+  readonly capi = capiMetrics(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -1,6 +1,15 @@
 /** BullMQ queues. Job ids are derived from Postgres row ids, so a re-enqueued row is never a second job. */
 export const LIFECYCLE_QUEUE = 'lifecycle';
 
+/** One queue per concern; dispatch jobs carry their destination (pixel) so batches never mix pixels. */
+export const DISPATCH_QUEUE = 'dispatch';
+
+/** Payload of a dispatch job: one queued CAPI event. */
+export interface DispatchJob {
+  capiEventId: string;
+  destination: string;
+}
+
 /** Payload of a lifecycle job: the stored lifecycle event to join and send. */
 export interface LifecycleJob {
   lifecycleEventId: string;
@@ -9,7 +18,8 @@ export interface LifecycleJob {
 /** Bounded retention so Redis does not grow without limit (completed: a day, failed: a week). */
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 1000 },
+  // Exponential with jitter, so a Graph outage does not end in a synchronised retry storm.
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: { age: 24 * 3600, count: 100_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;

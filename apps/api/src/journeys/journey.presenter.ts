@@ -84,8 +84,35 @@ export function presentJourney(journey: JourneyRecord) {
       source: form.source,
       submitted_at: iso(form.submittedAt),
     })),
-    // Filled by the lifecycle worker and the CAPI dispatcher (later issues).
-    lifecycle_events: [] as unknown[],
-    dispatches: [] as unknown[],
+    lifecycle_events: journey.lifecycleEvents.map((event) => ({
+      lifecycle_event_id: event.id,
+      provider: event.provider,
+      object_type: event.objectType,
+      object_id: event.objectId,
+      stage: event.stage,
+      event_name: event.eventName,
+      status: event.status,
+      status_reason: event.statusReason,
+      event_id: event.eventId,
+      join_method: event.joinMethod,
+      occurred_at: iso(event.occurredAt),
+      value: event.value === null ? null : Number(event.value),
+      currency: event.currency,
+    })),
+    dispatches: journey.lifecycleEvents.flatMap((event) =>
+      event.capiEvents.map((capi) => ({
+        lifecycle_event_id: event.id,
+        destination: capi.destination,
+        event_id: capi.eventId,
+        event_name: capi.eventName,
+        status: capi.status,
+        status_reason: capi.statusReason,
+        attempts: capi.attempts,
+        test_event_code: capi.testEventCode,
+        sent_at: iso(capi.sentAt),
+        fbtrace_id: capi.request?.fbtraceId ?? null,
+        payload: capi.payload,
+      })),
+    ),
   };
 }

@@ -1,8 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { LifecycleRelayRepository } from '@app/db';
-import { LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+import { Queue } from 'bullmq';
+import { AppConfig } from '@app/config';
+import { LifecycleRelayRepository, RelayedEvent } from '@app/db';
+import { DEFAULT_JOB_OPTIONS, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
 
 const BATCH = 500;
 const IDLE_MS = 200;
@@ -11,7 +11,7 @@ const REDIS_DOWN_MS = 1000;
 /**
  * Moves stored lifecycle events onto the lifecycle queue. The api never touches Redis on the webhook path;
  * this loop does, and when Redis is down it keeps the events in Postgres and retries until Redis is back.
- * Job id = lifecycle event id, so a row relayed twice is still one job.
+ * Job id = lifecycle event id + enqueue count, so a row relayed twice is still one job.
  */
 @Injectable()
 export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,10 +21,20 @@ export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShut
   private wake?: () => void;
   private failing = false;
 
+  private readonly queue: Queue<LifecycleJob>;
+
   constructor(
     private readonly relay: LifecycleRelayRepository,
-    @InjectQueue(LIFECYCLE_QUEUE) private readonly queue: Queue<LifecycleJob>,
-  ) {}
+    config: AppConfig,
+  ) {
+    // Its own producer connection that fails fast while Redis is down (no offline queue), so a stuck add
+    // never holds the relay's Postgres transaction open.
+    this.queue = new Queue<LifecycleJob>(LIFECYCLE_QUEUE, {
+      connection: { url: config.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      prefix: config.queuePrefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+  }
 
   onApplicationBootstrap(): void {
     // Connection errors surface through run(); without a listener an 'error' event would crash the process.
@@ -37,6 +47,7 @@ export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShut
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.queue.close();
   }
 
   private async run(): Promise<void> {
@@ -54,9 +65,13 @@ export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async enqueue(ids: string[]): Promise<void> {
+  private async enqueue(events: RelayedEvent[]): Promise<void> {
     await this.queue.addBulk(
-      ids.map((id) => ({ name: 'lifecycle-event', data: { lifecycleEventId: id }, opts: { jobId: id } })),
+      events.map(({ id, jobId }) => ({
+        name: 'lifecycle-event',
+        data: { lifecycleEventId: id },
+        opts: { jobId },
+      })),
     );
   }
 

@@ -1,0 +1,143 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { CapiServerEvent, GraphClient, GraphExchange } from '@app/capi';
+import { AppConfig } from '@app/config';
+import { CapiEventRepository, QueuedCapiEvent } from '@app/db';
+import { MetricsService } from '@app/observability';
+
+/** How a queued event's dispatch ended. `retry` and `paused` leave it queued for later. */
+export type DispatchResult =
+  | { kind: 'sent' | 'parked' | 'skipped' }
+  | { kind: 'retry'; reason: string }
+  | { kind: 'paused'; reason: string };
+
+const LINGER_MS = 25;
+const MAX_BATCH = 1000;
+
+interface Waiting {
+  id: string;
+  resolve: (result: DispatchResult) => void;
+}
+
+/**
+ * Collects the dispatch jobs running at the same moment into one Graph request per destination (a burst
+ * of changes becomes a few requests), then settles each job with its event's outcome. A batch Meta rejects
+ * as invalid is halved until the bad event is alone; it is parked and the others still go.
+ */
+@Injectable()
+export class CapiBatcher {
+  private readonly logger = new Logger(CapiBatcher.name);
+  private readonly pending = new Map<string, { waiting: Waiting[]; timer?: NodeJS.Timeout }>();
+  private readonly tokenFingerprint: string;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly graph: GraphClient,
+    private readonly events: CapiEventRepository,
+    private readonly metrics: MetricsService,
+  ) {
+    this.tokenFingerprint = createHash('sha256')
+      .update(config.meta.accessToken ?? '')
+      .digest('hex');
+  }
+
+  /** The pause in force for a destination, if a configuration error paused it under the current token. */
+  pausedReason(destination: string): Promise<string | undefined> {
+    return this.events.activePause(destination, this.tokenFingerprint).then((pause) => pause?.reason);
+  }
+
+  submit(destination: string, capiEventId: string): Promise<DispatchResult> {
+    return new Promise((resolve) => {
+      const slot = this.pending.get(destination) ?? { waiting: [] };
+      this.pending.set(destination, slot);
+      slot.waiting.push({ id: capiEventId, resolve });
+      if (slot.waiting.length >= MAX_BATCH) this.flush(destination);
+      else slot.timer ??= setTimeout(() => this.flush(destination), LINGER_MS);
+    });
+  }
+
+  private flush(destination: string): void {
+    const slot = this.pending.get(destination);
+    if (!slot) return;
+    this.pending.delete(destination);
+    if (slot.timer) clearTimeout(slot.timer);
+    void this.dispatch(destination, slot.waiting).catch((error: Error) => {
+      this.logger.error(`dispatch to ${destination} failed: ${error.message}`);
+      for (const waiting of slot.waiting) waiting.resolve({ kind: 'retry', reason: error.message });
+    });
+  }
+
+  private async dispatch(destination: string, waiting: Waiting[]): Promise<void> {
+    const rows = await this.events.byIds(waiting.map((entry) => entry.id));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const sendable = waiting.filter((entry) => byId.get(entry.id)?.status === 'queued');
+    for (const entry of waiting) if (!sendable.includes(entry)) entry.resolve({ kind: 'skipped' });
+    // Test events go in their own requests: test_event_code applies to a whole request.
+    const groups = new Map<string, Waiting[]>();
+    for (const entry of sendable) {
+      const code = byId.get(entry.id)!.test_event_code ?? '';
+      groups.set(code, [...(groups.get(code) ?? []), entry]);
+    }
+    await Promise.all(
+      [...groups].map(([code, group]) => this.send(destination, group, byId, code || undefined)),
+    );
+  }
+
+  private async send(
+    destination: string,
+    group: Waiting[],
+    rows: Map<string, QueuedCapiEvent>,
+    testEventCode?: string,
+  ): Promise<void> {
+    const exchange = await this.graph.send({
+      pixelId: destination,
+      accessToken: this.config.meta.accessToken!,
+      events: group.map((entry) => rows.get(entry.id)!.payload as unknown as CapiServerEvent),
+      testEventCode,
+    });
+    const requestId = await this.record(destination, group.length, exchange);
+    const ids = group.map((entry) => entry.id);
+    const { outcome } = exchange;
+    this.metrics.capi.requests.inc({ outcome: outcome.kind });
+    this.metrics.capi.latency.observe(exchange.durationMs / 1000);
+    switch (outcome.kind) {
+      case 'accepted':
+        await this.events.markSent(ids, requestId);
+        this.metrics.capi.events.inc({ outcome: 'sent' }, ids.length);
+        return group.forEach((entry) => entry.resolve({ kind: 'sent' }));
+      case 'invalid_event':
+        if (group.length > 1) {
+          const half = Math.ceil(group.length / 2);
+          await this.send(destination, group.slice(0, half), rows, testEventCode);
+          return this.send(destination, group.slice(half), rows, testEventCode);
+        }
+        await this.events.markParked(ids[0], `Meta refused the event: ${outcome.message}`, requestId);
+        this.metrics.capi.events.inc({ outcome: 'parked' });
+        return group[0].resolve({ kind: 'parked' });
+      case 'config':
+        await this.events.pause(destination, this.tokenFingerprint, outcome.message);
+        this.logger.error(`destination ${destination} paused: ${outcome.message}`);
+        await this.events.markAttempt(ids, `destination paused: ${outcome.message}`);
+        return group.forEach((entry) => entry.resolve({ kind: 'paused', reason: outcome.message }));
+      default:
+        await this.events.markAttempt(ids, `${outcome.kind}: ${outcome.message}`);
+        return group.forEach((entry) =>
+          entry.resolve({ kind: 'retry', reason: `${outcome.kind}: ${outcome.message}` }),
+        );
+    }
+  }
+
+  private record(destination: string, eventCount: number, exchange: GraphExchange): Promise<string> {
+    const { outcome } = exchange;
+    return this.events.recordRequest({
+      destination,
+      eventCount,
+      requestBody: exchange.requestBody,
+      responseStatus: exchange.status,
+      responseBody: exchange.responseBody,
+      outcome: outcome.kind,
+      fbtraceId: outcome.fbtraceId,
+      durationMs: exchange.durationMs,
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PG_POOL } from './pg-pool';
+
+export interface QueuedCapiEvent {
+  id: string;
+  lifecycle_event_id: string;
+  destination: string;
+  event_id: string;
+  payload: Record<string, unknown>;
+  test_event_code: string | null;
+  status: string;
+}
+
+export interface CapiRequestRecord {
+  destination: string;
+  eventCount: number;
+  requestBody: object;
+  responseStatus: number;
+  responseBody: unknown;
+  outcome: string;
+  fbtraceId?: string;
+  durationMs: number;
+}
+
+/**
+ * CAPI events and the Graph requests that carried them. (lifecycle_event_id, destination) and
+ * (destination, event_id) are unique: one Meta event per lifecycle event and pixel, and one per CRM object +
+ * event name even when the CRM reports the same stage twice.
+ */
+@Injectable()
+export class CapiEventRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** Queues the event; when one already exists for the lifecycle event or its event_id, returns that one. */
+  async queue(input: {
+    lifecycleEventId: string;
+    destination: string;
+    eventId: string;
+    eventName: string;
+    payload: object;
+    testEventCode?: string;
+  }): Promise<{ id: string; status: string; lifecycleEventId: string }> {
+    const id = randomUUID();
+    await this.pool.query(
+      `INSERT INTO capi_events (id, lifecycle_event_id, destination, event_id, event_name, status, payload, test_event_code)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7) ON CONFLICT DO NOTHING`,
+      [
+        id,
+        input.lifecycleEventId,
+        input.destination,
+        input.eventId,
+        input.eventName,
+        JSON.stringify(input.payload),
+        input.testEventCode ?? null,
+      ],
+    );
+    const { rows } = await this.pool.query<{ id: string; status: string; lifecycle_event_id: string }>(
+      `SELECT id, status, lifecycle_event_id FROM capi_events
+       WHERE destination = $1 AND (lifecycle_event_id = $2 OR event_id = $3) ORDER BY created_at LIMIT 1`,
+      [input.destination, input.lifecycleEventId, input.eventId],
+    );
+    return { id: rows[0].id, status: rows[0].status, lifecycleEventId: rows[0].lifecycle_event_id };
+  }
+
+  async byIds(ids: string[]): Promise<QueuedCapiEvent[]> {
+    const { rows } = await this.pool.query<QueuedCapiEvent>(
+      'SELECT * FROM capi_events WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return rows;
+  }
+
+  async recordRequest(record: CapiRequestRecord): Promise<string> {
+    const id = randomUUID();
+    await this.pool.query(
+      `INSERT INTO capi_requests (id, destination, event_count, request_body, response_status, response_body, outcome, fbtrace_id, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        id,
+        record.destination,
+        record.eventCount,
+        JSON.stringify(record.requestBody),
+        record.responseStatus,
+        record.responseBody === undefined ? null : JSON.stringify(record.responseBody),
+        record.outcome,
+        record.fbtraceId ?? null,
+        Math.round(record.durationMs),
+      ],
+    );
+    return id;
+  }
+
+  /** Meta accepted these events: they and their lifecycle events are sent (only queued rows change). */
+  async markSent(ids: string[], requestId: string): Promise<void> {
+    await this.pool.query(
+      `WITH sent AS (
+         UPDATE capi_events SET status = 'sent', sent_at = now(), request_id = $2, attempts = attempts + 1,
+           status_reason = NULL, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status <> 'sent' RETURNING lifecycle_event_id)
+       UPDATE lifecycle_events SET status = 'sent', status_reason = NULL, updated_at = now()
+       WHERE id IN (SELECT lifecycle_event_id FROM sent)`,
+      [ids, requestId],
+    );
+  }
+
+  /** Meta refused this one event: parked with Meta's message; never retried automatically. */
+  async markParked(id: string, reason: string, requestId: string): Promise<void> {
+    await this.pool.query(
+      `WITH parked AS (
+         UPDATE capi_events SET status = 'parked', status_reason = $2, request_id = $3, attempts = attempts + 1,
+           updated_at = now() WHERE id = $1 AND status <> 'sent' RETURNING lifecycle_event_id)
+       UPDATE lifecycle_events SET status = 'rejected', status_reason = $2, updated_at = now()
+       WHERE id IN (SELECT lifecycle_event_id FROM parked)`,
+      [id, reason.slice(0, 1000), requestId],
+    );
+  }
+
+  async markAttempt(ids: string[], reason: string, finalFailure = false): Promise<void> {
+    await this.pool.query(
+      `WITH tried AS (
+         UPDATE capi_events SET attempts = attempts + 1, status_reason = $2,
+           status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING lifecycle_event_id)
+       UPDATE lifecycle_events SET status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, status_reason = $2,
+         updated_at = now() WHERE id IN (SELECT lifecycle_event_id FROM tried)`,
+      [ids, reason.slice(0, 1000), finalFailure],
+    );
+  }
+
+  async pause(destination: string, tokenFingerprint: string, reason: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO capi_destination_pauses (destination, token_fingerprint, reason) VALUES ($1, $2, $3)
+       ON CONFLICT (destination) DO UPDATE SET token_fingerprint = $2, reason = $3, paused_at = now()`,
+      [destination, tokenFingerprint, reason.slice(0, 1000)],
+    );
+  }
+
+  /** The pause in force for this destination and token, if any (a pause made under another token is lifted). */
+  async activePause(destination: string, tokenFingerprint: string): Promise<{ reason: string } | undefined> {
+    const { rows } = await this.pool.query<{ reason: string; token_fingerprint: string }>(
+      'SELECT reason, token_fingerprint FROM capi_destination_pauses WHERE destination = $1',
+      [destination],
+    );
+    if (!rows[0]) return undefined;
+    if (rows[0].token_fingerprint !== tokenFingerprint) {
+      await this.pool.query('DELETE FROM capi_destination_pauses WHERE destination = $1', [destination]);
+      return undefined;
+    }
+    return { reason: rows[0].reason };
+  }
+}

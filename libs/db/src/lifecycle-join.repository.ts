@@ -1,0 +1,196 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { sha256Hex } from '@app/journey';
+import { PG_POOL } from './pg-pool';
+
+export interface LifecycleEventRow {
+  id: string;
+  provider: string;
+  tenant: string;
+  object_type: string;
+  object_id: string;
+  pipeline: string | null;
+  stage: string;
+  event_name: string | null;
+  status: string;
+  occurred_at: Date;
+  value: string | null;
+  currency: string | null;
+  event_id: string | null;
+  hints: {
+    external_id?: string;
+    crm_records: { object_type: string; id: string }[];
+    email_hashes: string[];
+    phone_hashes: string[];
+  };
+}
+
+export interface JourneyRow {
+  visitor_id: string;
+  external_id: string;
+  first_fbc: string | null;
+  first_fbc_at: Date | null;
+  first_fbp: string | null;
+  first_ip: string | null;
+  first_user_agent: string | null;
+  consent: Record<string, string> | null;
+  lead_id: string | null;
+  hashes: { key_type: string; hash: string }[];
+  bots: boolean[];
+}
+
+/** The lookups the lifecycle join makes, in the order the worker tries them, plus what a joined event needs. */
+@Injectable()
+export class LifecycleJoinRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async event(id: string): Promise<LifecycleEventRow | null> {
+    const { rows } = await this.pool.query<LifecycleEventRow>(
+      'SELECT * FROM lifecycle_events WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async isErased(externalId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `SELECT 1 FROM erasure_tombstones WHERE key_type = 'external_id' AND key_hash = $1`,
+      [sha256Hex(externalId)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async visitorByExternalId(externalId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM visitors WHERE external_id = $1', [
+      externalId,
+    ]);
+    return rows[0]?.id;
+  }
+
+  /** The most recently seen visitor linked to any of these CRM records. */
+  async visitorByCrmRecords(
+    provider: string,
+    records: { object_type: string; id: string }[],
+  ): Promise<string | undefined> {
+    if (!records.length) return undefined;
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT v.id FROM crm_links l JOIN visitors v ON v.id = l.visitor_id
+       JOIN unnest($2::text[], $3::text[]) AS r(object_type, crm_id) ON l.object_type = r.object_type AND l.crm_id = r.crm_id
+       WHERE l.provider = $1 ORDER BY v.last_seen_at DESC LIMIT 1`,
+      [provider, records.map((record) => record.object_type), records.map((record) => record.id)],
+    );
+    return rows[0]?.id;
+  }
+
+  /** The most recently seen visitor holding any of these hashes of one key type (em or ph). */
+  async visitorByHash(keyType: 'em' | 'ph', hashes: string[]): Promise<string | undefined> {
+    if (!hashes.length) return undefined;
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT v.id FROM identities i JOIN visitor_identities vi ON vi.identity_id = i.id JOIN visitors v ON v.id = vi.visitor_id
+       WHERE i.key_type = $1 AND i.hash = ANY($2::char(64)[]) ORDER BY v.last_seen_at DESC LIMIT 1`,
+      [keyType, hashes],
+    );
+    return rows[0]?.id;
+  }
+
+  /** Remembers CRM records found by the join, so the next change for them joins directly. */
+  async linkCrmRecords(
+    visitorId: string,
+    provider: string,
+    records: { object_type: string; id: string }[],
+  ): Promise<void> {
+    if (!records.length) return;
+    await this.pool.query(
+      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
+       SELECT gen_random_uuid(), $1, $2, r.object_type, r.crm_id FROM unnest($3::text[], $4::text[]) AS r(object_type, crm_id)
+       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
+      [visitorId, provider, records.map((record) => record.object_type), records.map((record) => record.id)],
+    );
+  }
+
+  /** Journey facts for the event: first fbc/fbp/IP/UA, latest consent and lead id, hashes of linked visitors. */
+  async journey(visitorId: string): Promise<JourneyRow | null> {
+    const { rows } = await this.pool.query<JourneyRow>(
+      `SELECT v.id AS visitor_id, v.external_id, v.first_fbc, v.first_fbc_at, v.first_fbp, host(v.first_ip) AS first_ip,
+         v.first_user_agent, v.consent,
+         (SELECT f.lead_id FROM form_submissions f WHERE f.visitor_id = v.id AND f.lead_id IS NOT NULL
+          ORDER BY f.submitted_at DESC LIMIT 1) AS lead_id,
+         COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('key_type', i.key_type, 'hash', i.hash))
+          FROM visitor_identities vi JOIN identities i ON i.id = vi.identity_id WHERE vi.visitor_id = v.id), '[]') AS hashes,
+         COALESCE((SELECT array_agg(t.is_bot) FROM touchpoints t WHERE t.visitor_id = v.id), '{}') AS bots
+       FROM visitors v WHERE v.id = $1`,
+      [visitorId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** First and last campaign touchpoints (falling back to the first touchpoint for a direct journey). */
+  async touches(
+    visitorId: string,
+  ): Promise<{ first?: Record<string, unknown>; last?: Record<string, unknown> }> {
+    const columns = `occurred_at, url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id,
+      fbclid, gclid, gbraid, wbraid, ttclid, msclkid, li_fat_id`;
+    const { rows } = await this.pool.query(
+      `(SELECT 'first' AS which, ${columns} FROM touchpoints WHERE visitor_id = $1 AND has_campaign ORDER BY occurred_at LIMIT 1)
+       UNION ALL (SELECT 'last', ${columns} FROM touchpoints WHERE visitor_id = $1 AND has_campaign ORDER BY occurred_at DESC LIMIT 1)
+       UNION ALL (SELECT 'direct', ${columns} FROM touchpoints WHERE visitor_id = $1 ORDER BY occurred_at LIMIT 1)`,
+      [visitorId],
+    );
+    const by = Object.fromEntries(rows.map((row) => [row.which, row]));
+    return { first: by.first ?? by.direct, last: by.last ?? by.direct };
+  }
+
+  /** Adds what the CRM API revealed (hashes, contact ids) to an event's hints, for the unjoined retry. */
+  async mergeHints(
+    id: string,
+    learned: {
+      email_hashes: string[];
+      phone_hashes: string[];
+      crm_records: { object_type: string; id: string }[];
+    },
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE lifecycle_events SET hints = hints || jsonb_build_object('email_hashes', $2::jsonb, 'phone_hashes', $3::jsonb,
+         'crm_records', $4::jsonb), updated_at = now() WHERE id = $1`,
+      [
+        id,
+        JSON.stringify([...new Set(learned.email_hashes)]),
+        JSON.stringify([...new Set(learned.phone_hashes)]),
+        JSON.stringify(learned.crm_records),
+      ],
+    );
+  }
+
+  /** Re-pends events that waited for a CAPI destination (the relay queues them again). */
+  async resumeWaiting(): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE lifecycle_events SET status = 'pending', status_reason = NULL, enqueued_at = NULL, updated_at = now()
+       WHERE status = 'waiting_destination'`,
+    );
+    return rowCount ?? 0;
+  }
+
+  async setStatus(
+    id: string,
+    fields: {
+      status: string;
+      statusReason?: string | null;
+      visitorId?: string;
+      joinMethod?: string;
+      eventId?: string;
+    },
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE lifecycle_events SET status = $2, status_reason = $3, visitor_id = COALESCE($4, visitor_id),
+         join_method = COALESCE($5, join_method), event_id = COALESCE($6, event_id), updated_at = now() WHERE id = $1`,
+      [
+        id,
+        fields.status,
+        fields.statusReason ?? null,
+        fields.visitorId ?? null,
+        fields.joinMethod ?? null,
+        fields.eventId ?? null,
+      ],
+    );
+  }
+}
