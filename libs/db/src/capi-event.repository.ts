@@ -105,15 +105,23 @@ export class CapiEventRepository {
     );
   }
 
-  /** Meta refused this one event: parked with Meta's message; never retried automatically. */
-  async markParked(id: string, reason: string, requestId: string): Promise<void> {
+  /**
+   * Parked: never retried automatically — Meta refused this one event (lifecycle status `rejected`), or it
+   * grew too old while waiting (`expired`, no request).
+   */
+  async markParked(
+    id: string,
+    reason: string,
+    requestId: string | null,
+    lifecycleStatus = 'rejected',
+  ): Promise<void> {
     await this.pool.query(
       `WITH parked AS (
          UPDATE capi_events SET status = 'parked', status_reason = $2, request_id = $3, attempts = attempts + 1,
            updated_at = now() WHERE id = $1 AND status <> 'sent' RETURNING lifecycle_event_id)
-       UPDATE lifecycle_events SET status = 'rejected', status_reason = $2, updated_at = now()
+       UPDATE lifecycle_events SET status = $4, status_reason = $2, updated_at = now()
        WHERE id IN (SELECT lifecycle_event_id FROM parked)`,
-      [id, reason.slice(0, 1000), requestId],
+      [id, reason.slice(0, 1000), requestId, lifecycleStatus],
     );
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { CapiServerEvent, GraphClient, GraphExchange } from '@app/capi';
 import { AppConfig } from '@app/config';
+import { MAX_EVENT_AGE_MS } from '@app/journey';
 import { CapiEventRepository, QueuedCapiEvent } from '@app/db';
 import { MetricsService } from '@app/observability';
 
@@ -70,8 +71,24 @@ export class CapiBatcher {
   private async dispatch(destination: string, waiting: Waiting[]): Promise<void> {
     const rows = await this.events.byIds(waiting.map((entry) => entry.id));
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const sendable = waiting.filter((entry) => byId.get(entry.id)?.status === 'queued');
-    for (const entry of waiting) if (!sendable.includes(entry)) entry.resolve({ kind: 'skipped' });
+    // Meta refuses a whole request for one event older than 7 days: one that aged while waiting (a paused
+    // destination, long retries) is parked as expired instead of sent.
+    const oldest = (Date.now() - MAX_EVENT_AGE_MS) / 1000;
+    const sendable: Waiting[] = [];
+    for (const entry of waiting) {
+      const row = byId.get(entry.id);
+      if (row?.status !== 'queued') {
+        entry.resolve({ kind: 'skipped' });
+      } else if (Number(row.payload.event_time) < oldest) {
+        await this.events.markParked(
+          entry.id,
+          'expired while waiting to be sent (older than 7 days)',
+          null,
+          'expired',
+        );
+        entry.resolve({ kind: 'parked' });
+      } else sendable.push(entry);
+    }
     // Test events go in their own requests: test_event_code applies to a whole request.
     const groups = new Map<string, Waiting[]>();
     for (const entry of sendable) {
