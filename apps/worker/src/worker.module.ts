@@ -5,7 +5,13 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { HubspotApiClient } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
-import { DEFAULT_JOB_OPTIONS, DISPATCH_QUEUE, LIFECYCLE_QUEUE, RedisModule } from '@app/queues';
+import {
+  DEFAULT_JOB_OPTIONS,
+  DISPATCH_JOB_OPTIONS,
+  DISPATCH_QUEUE,
+  LIFECYCLE_QUEUE,
+  RedisModule,
+} from '@app/queues';
 import { CapiBatcher } from './dispatch/capi-batcher';
 import { DispatchProcessor } from './dispatch/dispatch.processor';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
@@ -28,7 +34,7 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
         BullModule.registerQueue(
           { name: LIFECYCLE_QUEUE, defaultJobOptions: DEFAULT_JOB_OPTIONS },
-          { name: DISPATCH_QUEUE, defaultJobOptions: DEFAULT_JOB_OPTIONS },
+          { name: DISPATCH_QUEUE, defaultJobOptions: DISPATCH_JOB_OPTIONS },
         ),
       ],
       providers: [

@@ -7,6 +7,8 @@ export interface ConsentSnapshot {
   ad_personalization?: ConsentState;
   analytics_storage?: ConsentState;
   tcf_string?: string;
+  /** IAB US Privacy string (CCPA), e.g. `1YYN`: version, notice given, opted out of sale, LSPA. */
+  us_privacy?: string;
 }
 
 export const CONSENT_KEYS = [
@@ -22,5 +24,11 @@ export function consentSnapshot(input: ConsentSnapshot | undefined): ConsentSnap
   const snapshot: ConsentSnapshot = {};
   for (const key of CONSENT_KEYS) if (input[key]) snapshot[key] = input[key];
   if (input.tcf_string) snapshot.tcf_string = input.tcf_string;
+  if (input.us_privacy) snapshot.us_privacy = input.us_privacy;
   return Object.keys(snapshot).length ? snapshot : undefined;
+}
+
+/** A US visitor who opted out of sale (IAB US Privacy string, third character `Y`): Meta's LDU applies. */
+export function isUsPrivacyOptOut(consent: ConsentSnapshot | undefined): boolean {
+  return /^1[-YN]Y[-YN]$/i.test(consent?.us_privacy ?? '');
 }

@@ -23,3 +23,13 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: { age: 24 * 3600, count: 100_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
+
+/**
+ * Dispatch retries outlast a Graph outage of hours (2 s doubling, 14 attempts ≈ 9 h in all), well inside
+ * Meta's 7-day window; events that age past it are parked as expired before any send.
+ */
+export const DISPATCH_JOB_OPTIONS = {
+  ...DEFAULT_JOB_OPTIONS,
+  attempts: 14,
+  backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+} as const;

@@ -1,10 +1,10 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { buildCapiEvent, capiEventId } from '@app/capi';
 import { AppConfig } from '@app/config';
 import { CapiEventRepository, LifecycleJoinRepository } from '@app/db';
-import { dispatchGate } from '@app/journey';
+import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
 import { journeyContext, leadEventSource } from './journey-context';
@@ -66,6 +66,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       occurredAt: event.occurred_at,
       now,
       consent: row.consent ?? undefined,
+      usPrivacyOptOut: isUsPrivacyOptOut(row.consent ?? undefined),
       touchpoints: row.bots.map((isBot) => ({ isBot })),
     });
     if (gate.status !== 'ok') {
@@ -121,6 +122,17 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
         { capiEventId: queued.id, destination: pixelId },
         { jobId: queued.id },
       );
+    }
+  }
+
+  /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so the event does not sit as pending. */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<LifecycleJob> | undefined, error: Error): Promise<void> {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      await this.finish(job.data.lifecycleEventId, {
+        status: 'failed',
+        statusReason: `gave up after ${job.attemptsMade} attempts: ${error.message}`.slice(0, 500),
+      });
     }
   }
 }

@@ -32,4 +32,11 @@ export class ConsentDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,4096}$/, { message: '$property must be an IAB TCF consent string' })
   tcf_string?: string;
+
+  @ApiPropertyOptional({
+    description: 'IAB US Privacy (CCPA) string, e.g. 1YYN; an opt-out of sale sends events with LDU',
+  })
+  @IsOptional()
+  @Matches(/^1[-YN]{3}$/i, { message: '$property must be an IAB US Privacy string such as 1YYN' })
+  us_privacy?: string;
 }
