@@ -196,4 +196,16 @@ describe('lifecycle change → journey join → one rich CAPI event', () => {
     await t.landing('visitor-late', { email: 'Late.Form@example.com' });
     expect(await t.settled('9201', ['sent'])).toMatchObject({ status: 'sent', join_method: 'email' });
   });
+
+  it('reports pipeline figures and match-key coverage on /metrics', async () => {
+    const text = await (await fetch(`${t.api.url}/metrics`)).text();
+    expect(text).toMatch(/journey_lifecycle_events\{provider="hubspot",status="sent"\} [1-9]/);
+    expect(text).toMatch(/journey_lifecycle_events\{provider="hubspot",status="blocked_consent"\} 1/);
+    expect(text).toMatch(/journey_lifecycle_join_methods\{join_method="crm_api"\} [1-9]/);
+    expect(text).toMatch(/journey_capi_graph_requests\{outcome="accepted"\} [1-9]/);
+    expect(text).toMatch(/journey_match_key_coverage\{event_name="DealWon",key="fbc"\} 1/);
+    expect(text).toMatch(/journey_match_key_coverage\{event_name="DealWon",key="external_id"\} 1/);
+    expect(text).toMatch(/journey_queue_jobs\{queue="dispatch",state="completed"\} [1-9]/);
+    expect(text).toMatch(/journey_queue_oldest_waiting_seconds\{queue="lifecycle"\} 0/);
+  });
 });

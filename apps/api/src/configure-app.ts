@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '@app/config';
 import { MetricsService } from '@app/observability';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { dashboardAuth } from './dashboard/dashboard-auth';
+import { DASHBOARD_ROUTE } from './dashboard/dashboard.module';
 import { createValidationPipe } from './common/validation';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -46,6 +48,16 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
             undefined,
           ),
   );
+
+  // Bull Board's routes (its page, assets and JSON API under /admin/queues/...) are plain Fastify routes that
+  // Nest middleware covers only at the exact path: guard the whole prefix here.
+  const guardDashboard = dashboardAuth(config.auth.adminToken);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?')[0];
+    if (path !== DASHBOARD_ROUTE && !path.startsWith(`${DASHBOARD_ROUTE}/`)) return done();
+    guardDashboard(request.raw, reply.raw, () => done());
+    if (reply.raw.writableEnded) reply.hijack();
+  });
 
   // Refused before validation walks the body: absurd nesting, and NUL characters (Postgres text and jsonb
   // cannot hold them; caught here the answer names the field instead of failing at insert time).

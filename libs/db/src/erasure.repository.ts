@@ -20,6 +20,29 @@ export class ErasureRepository {
     return tombstone !== null;
   }
 
+  /**
+   * Lifecycle events joined to the visitor or naming its external_id go (their CAPI events cascade), and
+   * their events are cut out of the stored Graph request bodies, which held the visitor's IP, user agent
+   * and hashes among other visitors' events.
+   */
+  private async eraseLifecycleData(
+    tx: Pick<PrismaService, '$executeRaw'>,
+    visitorId: string,
+    externalId: string,
+  ) {
+    await tx.$executeRaw`
+      WITH erased AS (
+        SELECT c.event_id, c.request_id FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
+        WHERE l.visitor_id = ${visitorId}::uuid OR l.hints->>'external_id' = ${externalId})
+      UPDATE capi_requests r SET request_body = jsonb_set(r.request_body, '{data}', COALESCE(
+        (SELECT jsonb_agg(e) FROM jsonb_array_elements(r.request_body->'data') e
+         WHERE e->>'event_id' NOT IN (SELECT event_id FROM erased)), '[]'::jsonb))
+      WHERE r.request_body ? 'data' AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements(r.request_body->'data') e WHERE e->>'event_id' IN (SELECT event_id FROM erased))`;
+    await tx.$executeRaw`
+      DELETE FROM lifecycle_events WHERE visitor_id = ${visitorId}::uuid OR hints->>'external_id' = ${externalId}`;
+  }
+
   async erase(externalId: string): Promise<ErasureOutcome> {
     return this.prisma.$transaction(async (tx) => {
       const visitor = await tx.visitor.findUnique({
@@ -37,6 +60,7 @@ export class ErasureRepository {
       ];
       await tx.erasureTombstone.createMany({ data: tombstones, skipDuplicates: true });
       const identityIds = visitor.identities.map((link) => link.identityId);
+      await this.eraseLifecycleData(tx, visitor.id, externalId);
       await tx.visitor.delete({ where: { id: visitor.id } }); // cascades to touchpoints, forms and links
       await tx.identity.deleteMany({ where: { id: { in: identityIds }, visitors: { none: {} } } });
       return 'erased';

@@ -60,6 +60,19 @@ export class LifecycleJoinRepository {
     return (rowCount ?? 0) > 0;
   }
 
+  /** True when one of these CRM records belonged to an erased journey (tombstones hold their hashes). */
+  async crmRecordErased(provider: string, records: { object_type: string; id: string }[]): Promise<boolean> {
+    if (!records.length) return false;
+    const { rowCount } = await this.pool.query(
+      `SELECT 1 FROM erasure_tombstones WHERE (key_type, key_hash) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [
+        records.map((record) => `${provider}:${record.object_type}`),
+        records.map((record) => sha256Hex(record.id)),
+      ],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   async visitorByExternalId(externalId: string): Promise<string | undefined> {
     const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM visitors WHERE external_id = $1', [
       externalId,

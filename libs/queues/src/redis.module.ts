@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 
@@ -28,6 +36,41 @@ export function createFailFastRedis(url: string): Redis {
   return client;
 }
 
+/**
+ * BullMQ keeps jobs as Redis keys: with any eviction policy but noeviction, Redis under memory pressure
+ * silently deletes jobs. Checked once at start-up; a loud warning, not a refusal (managed Redis may hide
+ * CONFIG, and a dev Redis may legitimately differ).
+ */
+@Injectable()
+class RedisPolicyCheck implements OnApplicationBootstrap {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  onApplicationBootstrap(): void {
+    void this.check(); // never delays start-up, even with Redis down
+  }
+
+  private async check(): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        this.redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    const policy = await this.redis
+      .config('GET', 'maxmemory-policy')
+      .then((reply) => (reply as string[])[1])
+      .catch(() => undefined);
+    if (policy && policy !== 'noeviction') {
+      logger.warn(
+        `Redis maxmemory-policy is "${policy}": queued jobs can be evicted and lost. Set maxmemory-policy noeviction.`,
+      );
+    }
+  }
+}
+
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -46,6 +89,7 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => createFailFastRedis(config.redisUrl),
     },
     RedisCloser,
+    RedisPolicyCheck,
   ],
   exports: [REDIS],
 })

@@ -39,6 +39,9 @@ export class LifecycleJoiner {
     let phoneHashes = hints.phone_hashes ?? [];
     let learnedRecords: { object_type: string; id: string }[] = [];
 
+    if (await this.repo.crmRecordErased(event.provider, records)) {
+      return { kind: 'erased', reason: 'a CRM record of this change belonged to an erased journey' };
+    }
     const byExternalId = await this.byExternalIds(externalIds);
     if (byExternalId.kind !== 'unjoined') return this.linked(byExternalId, event, records);
 
