@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@app/config';
+import { AdminRepository } from './admin.repository';
 import { CapiEventRepository } from './capi-event.repository';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
@@ -32,6 +33,7 @@ const repositories = [
   LifecycleRelayRepository,
   LifecycleJoinRepository,
   CapiEventRepository,
+  AdminRepository,
 ];
 
 @Global()

@@ -10,3 +10,4 @@ export * from './lifecycle-relay.repository';
 export * from './webhook-inbox.repository';
 export * from './capi-event.repository';
 export * from './lifecycle-join.repository';
+export * from './admin.repository';
