@@ -3,9 +3,12 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
 import { RedisModule } from '@app/queues';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { AdminModule } from './admin/admin.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JourneysModule } from './journeys/journeys.module';
+import { TagModule } from './tag/tag.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -24,6 +27,9 @@ export class AppModule {
         IngestModule,
         JourneysModule,
         WebhooksModule,
+        AdminModule,
+        TagModule,
+        DashboardModule.forRoot(config),
       ],
       controllers: [MetricsController],
     };
