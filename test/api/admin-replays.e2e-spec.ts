@@ -96,6 +96,8 @@ describe('admin replays and listings', () => {
     expect(row.event_id).toBe(original.event_id);
     expect(row.payload).toEqual(original.payload);
     expect(row.test_event_code).toBe('TEST123');
+    expect(row.replay_count).toBe(1);
+    expect(row.last_replayed_at).toBeInstanceOf(Date);
     const lifecycle = await t.settled(String(9001), ['sent']);
     expect(lifecycle.status).toBe('sent');
     // The Graph request of the replay is on the dispatch log.

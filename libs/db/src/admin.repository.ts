@@ -75,6 +75,8 @@ export interface DispatchListRow {
   status_reason: string | null;
   attempts: number;
   test_event_code: string | null;
+  replay_count: number;
+  last_replayed_at: Date | null;
   sent_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -168,7 +170,8 @@ export class AdminRepository {
       );
       await client.query(
         `UPDATE capi_events SET status = 'queued', test_event_code = COALESCE($2, test_event_code),
-           status_reason = $3, updated_at = now() WHERE id = ANY($1::uuid[])`,
+           status_reason = $3, replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
+         WHERE id = ANY($1::uuid[])`,
         [capiEventIds, testEventCode ?? null, note],
       );
       await client.query(
@@ -202,7 +205,8 @@ export class AdminRepository {
       await client.query('BEGIN');
       for (const row of undo.capi) {
         await client.query(
-          `UPDATE capi_events SET status = $2, status_reason = $3, test_event_code = $4, updated_at = now()
+          `UPDATE capi_events SET status = $2, status_reason = $3, test_event_code = $4,
+             replay_count = replay_count - 1, updated_at = now()
            WHERE id = $1 AND status = 'queued' AND status_reason = $5`,
           [row.id, row.status, row.status_reason, row.test_event_code, undo.note],
         );
@@ -268,7 +272,8 @@ export class AdminRepository {
     const max = where.param(limit + 1);
     const { rows } = await this.pool.query<DispatchListRow>(
       `SELECT ce.id, ce.lifecycle_event_id, ce.destination, ce.event_id, ce.event_name, ce.status, ce.status_reason,
-         ce.attempts, ce.test_event_code, ce.sent_at, ce.created_at, ce.updated_at, r.id AS request_id,
+         ce.attempts, ce.test_event_code, ce.replay_count, ce.last_replayed_at, ce.sent_at, ce.created_at, ce.updated_at,
+         r.id AS request_id,
          r.outcome AS request_outcome, r.response_status, r.fbtrace_id, r.created_at AS request_at
        FROM capi_events ce LEFT JOIN capi_requests r ON r.id = ce.request_id
        ${where} ORDER BY ce.created_at DESC, ce.id DESC LIMIT ${max}`,

@@ -42,6 +42,8 @@ function presentDispatch(row: DispatchListRow) {
     status_reason: row.status_reason,
     attempts: row.attempts,
     test_event_code: row.test_event_code,
+    replay_count: row.replay_count,
+    last_replayed_at: row.last_replayed_at?.toISOString() ?? null,
     sent_at: iso(row.sent_at),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),

@@ -109,6 +109,8 @@ export function presentJourney(journey: JourneyRecord) {
         status_reason: capi.statusReason,
         attempts: capi.attempts,
         test_event_code: capi.testEventCode,
+        replay_count: capi.replayCount,
+        last_replayed_at: iso(capi.lastReplayedAt),
         sent_at: iso(capi.sentAt),
         fbtrace_id: capi.request?.fbtraceId ?? null,
         payload: capi.payload,
