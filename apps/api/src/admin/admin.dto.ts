@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -129,32 +129,12 @@ class PageQuery {
   cursor?: string;
 }
 
-export class LifecycleEventsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: LIFECYCLE_STATUSES })
-  @IsOptional()
-  @IsIn(LIFECYCLE_STATUSES, { message: `$property must be one of ${LIFECYCLE_STATUSES.join(', ')}` })
-  status?: string;
-
+/** Listing filters: the replay selectors plus the provider, paged. */
+export class LifecycleEventsQuery extends IntersectionType(PageQuery, LifecycleSelectors) {
   @ApiPropertyOptional({ enum: PROVIDERS })
   @IsOptional()
   @IsIn(PROVIDERS, { message: `$property must be one of ${PROVIDERS.join(', ')}` })
   provider?: string;
-
-  @ApiPropertyOptional({ example: 'DealWon' })
-  @IsOptional()
-  @IsString()
-  @Matches(EVENT_NAME, { message: '$property must be 1-100 printable ASCII characters' })
-  event_name?: string;
-
-  @ApiPropertyOptional({ description: 'occurred_at ≥ since' })
-  @IsOptional()
-  @IsIsoTimestamp()
-  since?: string;
-
-  @ApiPropertyOptional({ description: 'occurred_at < until' })
-  @IsOptional()
-  @IsIsoTimestamp()
-  until?: string;
 }
 
 export class DispatchesQuery extends PageQuery {
