@@ -17,6 +17,7 @@ import { DispatchProcessor } from './dispatch/dispatch.processor';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
 import { LifecycleRelay } from './relay/lifecycle-relay';
+import { StaleWorkReconciler } from './relay/stale-work-reconciler';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
 /** The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch. */
@@ -40,6 +41,7 @@ export class WorkerModule {
       providers: [
         WorkerHeartbeat,
         LifecycleRelay,
+        StaleWorkReconciler,
         LifecycleJoiner,
         LifecycleProcessor,
         CapiBatcher,

@@ -41,6 +41,7 @@ export class AppConfig {
   readonly host: string;
   readonly logLevel: string;
   readonly queuePrefix: string;
+  readonly reconcileAfterMs: number;
   readonly meta: {
     pixelId?: string;
     accessToken?: string;
@@ -71,6 +72,7 @@ export class AppConfig {
     this.host = env.HOST;
     this.logLevel = env.LOG_LEVEL;
     this.queuePrefix = env.QUEUE_PREFIX;
+    this.reconcileAfterMs = env.RECONCILE_AFTER_MS;
     this.meta = {
       pixelId: env.META_PIXEL_ID,
       accessToken: env.META_ACCESS_TOKEN,

@@ -213,6 +213,12 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** How long queued work may sit before the worker checks that its Redis job still exists (ms). */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'RECONCILE_AFTER_MS must be an integer number of milliseconds' })
+  @Min(1000)
+  RECONCILE_AFTER_MS = 60_000;
+
   /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
   @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ : -' })
   QUEUE_PREFIX = 'bull';

@@ -44,4 +44,37 @@ export class LifecycleRelayRepository {
       client.release();
     }
   }
+
+  /** Pending events queued a while ago: their job should exist; the reconciler checks and re-pends if not. */
+  async staleEnqueued(olderThanMs: number, limit: number): Promise<RelayedEvent[]> {
+    const { rows } = await this.pool.query<{ id: string; enqueue_count: number }>(
+      `SELECT id, enqueue_count FROM lifecycle_events
+       WHERE status = 'pending' AND enqueued_at < now() - make_interval(secs => $1 / 1000.0)
+       ORDER BY enqueued_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((row) => ({ id: row.id, jobId: `${row.id}-${row.enqueue_count}` }));
+  }
+
+  /** Hands events whose job vanished (a Redis that lost its data) back to the relay. */
+  async repend(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.pool.query(
+      `UPDATE lifecycle_events SET enqueued_at = NULL, updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [ids],
+    );
+  }
+
+  /** CAPI events still queued a while after their last change: their dispatch job should exist. */
+  async staleQueuedCapiEvents(
+    olderThanMs: number,
+    limit: number,
+  ): Promise<{ id: string; destination: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; destination: string }>(
+      `SELECT id, destination FROM capi_events WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1 / 1000.0)
+       ORDER BY updated_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows;
+  }
 }

@@ -1,0 +1,49 @@
+import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
+import { startWorker } from '../support/service-process';
+
+// Redis only carries work; Postgres records it. A job that vanished from Redis (restart without persistence,
+// flush, failover) must be noticed and its row handed back, not left waiting forever.
+describe('work whose Redis job vanished is found and finished', () => {
+  let t: PipelineEnv;
+  beforeAll(async () => {
+    t = await startPipelineEnv('reconciler', { RECONCILE_AFTER_MS: '1000' });
+    await t.landing('reconciled-visitor');
+    await t.sql.query(
+      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
+       SELECT gen_random_uuid(), v.id, 'hubspot', 'deal', d FROM visitors v, unnest(ARRAY['5001', '5002']) d
+       WHERE v.external_id = 'reconciled-visitor'`,
+    );
+  });
+  afterAll(() => t?.close());
+
+  it('re-pends a lifecycle event marked queued whose job is missing', async () => {
+    await t.worker.stop();
+    expect((await t.hubspotChange(5001, 'deal.propertyChange', 'dealstage', 'closedwon')).status).toBe(200);
+    // As if the relay had queued it and Redis then lost the job.
+    await t.sql.query(
+      `UPDATE lifecycle_events SET enqueued_at = now() - interval '10 seconds', enqueue_count = 1 WHERE object_id = '5001'`,
+    );
+    t.worker = startWorker(t.env);
+    expect(await t.settled('5001', ['sent'])).toMatchObject({ status: 'sent', enqueue_count: 2 });
+  });
+
+  it('re-dispatches a queued CAPI event whose dispatch job is missing', async () => {
+    await t.hubspotChange(5002, 'deal.propertyChange', 'dealstage', 'closedwon');
+    const sent = await t.settled('5002', ['sent']);
+    const { rows } = await t.sql.query(`SELECT id FROM capi_events WHERE lifecycle_event_id = $1`, [sent.id]);
+    // As if the event had been queued and its job lost: queued in Postgres, no job id in Redis any more.
+    await t.sql.query(
+      `UPDATE capi_events SET status = 'queued', id = $2, updated_at = now() - interval '10 seconds' WHERE id = $1`,
+      [rows[0].id, '00000000-0000-4000-8000-000000005002'],
+    );
+    const deadline = Date.now() + 20_000;
+    let status = 'queued';
+    while (status === 'queued' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = (
+        await t.sql.query(`SELECT status FROM capi_events WHERE id = '00000000-0000-4000-8000-000000005002'`)
+      ).rows[0].status;
+    }
+    expect(status).toBe('sent');
+  });
+});
