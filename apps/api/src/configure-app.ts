@@ -53,14 +53,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // included, which answered 500 to one — found by the fuzz tests).
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!/%00/i.test(request.url)) return done();
-    void reply
-      .status(400)
-      .send({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'url: must not contain NUL characters',
-        fields: ['url'],
-      });
+    void reply.status(400).send({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'url: must not contain NUL characters',
+      fields: ['url'],
+    });
   });
 
   // Bull Board's routes (its page, assets and JSON API under /admin/queues/...) are plain Fastify routes that

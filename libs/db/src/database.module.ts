@@ -51,6 +51,12 @@ const repositories = [
         // An idle client losing its connection emits 'error'; unhandled it would crash the process. The pool
         // drops that client and the next query reconnects.
         pool.on('error', (error) => poolLogger.warn(`idle Postgres connection lost: ${error.message}`));
+        // A connection cut while checked out (server restart, pg_terminate_backend) emits 'error' on its
+        // client; without a listener that would crash the process. The query in flight fails normally and
+        // the pool discards the client.
+        pool.on('connect', (client) =>
+          client.on('error', (error) => poolLogger.warn(`Postgres connection lost: ${error.message}`)),
+        );
         return pool;
       },
     },
