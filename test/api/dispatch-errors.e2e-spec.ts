@@ -4,6 +4,33 @@ import { Json } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { HUBSPOT_SECRET } from '../support/webhook-env';
 
+/** One signed HubSpot delivery holding a closedwon change for each deal. */
+const sendBatch = (t: PipelineEnv, dealIds: string[]) => {
+  const uri = `${t.api.url}/webhooks/hubspot`;
+  const body = JSON.stringify(
+    dealIds.map((objectId) => ({
+      eventId: 1,
+      subscriptionId: 2,
+      portalId: 62515,
+      appId: 3,
+      occurredAt: Date.now() - 1000,
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId: Number(objectId),
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+    })),
+  );
+  return fetch(uri, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signHubspotV3({ uri, rawBody: body, clientSecret: HUBSPOT_SECRET }),
+    },
+    body,
+  });
+};
+
 describe('dispatch under Graph failures and bursts', () => {
   let t: PipelineEnv;
   beforeAll(async () => {
@@ -39,30 +66,7 @@ describe('dispatch under Graph failures and bursts', () => {
       SELECT gen_random_uuid(), v.id, 'hubspot', 'deal', d FROM visitors v, unnest($1::text[]) d WHERE v.external_id = 'burst-visitor'`,
       [values],
     );
-    for (let batch = 0; batch < 3; batch++) {
-      const uri = `${t.api.url}/webhooks/hubspot`;
-      const changes = values.slice(batch * 100, batch * 100 + 100).map((objectId) => ({
-        eventId: 1,
-        subscriptionId: 2,
-        portalId: 62515,
-        appId: 3,
-        occurredAt: Date.now() - 1000,
-        subscriptionType: 'deal.propertyChange',
-        attemptNumber: 0,
-        objectId: Number(objectId),
-        propertyName: 'dealstage',
-        propertyValue: 'closedwon',
-      }));
-      const body = JSON.stringify(changes);
-      await fetch(uri, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signHubspotV3({ uri, rawBody: body, clientSecret: HUBSPOT_SECRET }),
-        },
-        body,
-      });
-    }
+    for (let batch = 0; batch < 3; batch++) await sendBatch(t, values.slice(batch * 100, batch * 100 + 100));
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const { rows } = await t.sql.query(
@@ -97,37 +101,12 @@ describe('dispatch: Meta refusals', () => {
        SELECT gen_random_uuid(), v.id, 'hubspot', 'deal', d FROM visitors v, unnest($2::text[]) d WHERE v.external_id = $1`,
       [externalId, dealIds],
     );
-  const sendBatch = (dealIds: string[]) => {
-    const uri = `${t.api.url}/webhooks/hubspot`;
-    const body = JSON.stringify(
-      dealIds.map((objectId) => ({
-        eventId: 1,
-        subscriptionId: 2,
-        portalId: 62515,
-        appId: 3,
-        occurredAt: Date.now() - 1000,
-        subscriptionType: 'deal.propertyChange',
-        attemptNumber: 0,
-        objectId: Number(objectId),
-        propertyName: 'dealstage',
-        propertyValue: 'closedwon',
-      })),
-    );
-    return fetch(uri, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signHubspotV3({ uri, rawBody: body, clientSecret: HUBSPOT_SECRET }),
-      },
-      body,
-    });
-  };
 
   it('retries a 429 and delivers once', async () => {
     await t.landing('throttled-visitor');
     await linkDeals('throttled-visitor', ['6001']);
     t.graph.failNext(1, '429');
-    await sendBatch(['6001']);
+    await sendBatch(t, ['6001']);
     const event = await t.settled('6001');
     expect(event.status).toBe('sent');
     expect(t.graph.events().filter((sent) => sent.event_id === event.event_id)).toHaveLength(1);
@@ -140,7 +119,7 @@ describe('dispatch: Meta refusals', () => {
     // Event ids are deterministic, so the test knows which one the worker will send for deal 6103.
     const badEventId = capiEventId('hubspot:deal:6103', 'DealWon');
     t.graph.rejectEventsWhere((event) => event.event_id === badEventId);
-    await sendBatch(deals);
+    await sendBatch(t, deals);
     const settled: Json[] = [];
     for (const deal of deals) settled.push(await t.settled(deal));
     expect(settled.map((event) => event.status)).toEqual(['sent', 'sent', 'rejected', 'sent']);
@@ -152,7 +131,7 @@ describe('dispatch: Meta refusals', () => {
     await t.landing('paused-visitor');
     await linkDeals('paused-visitor', ['6201']);
     t.graph.failNext(1, 'token190');
-    await sendBatch(['6201']);
+    await sendBatch(t, ['6201']);
     const deadline = Date.now() + 15_000;
     let pause: Json | undefined;
     while (!pause && Date.now() < deadline) {
