@@ -248,4 +248,38 @@ describe('POST /v1/touchpoints (capture)', () => {
     ]);
     expect(verdicts).toEqual([...agents, [CHROME_UA, true, 'webdriver']]);
   });
+  it('writes concurrent touchpoints in shared batches: a visitor seen twice in one batch, an erased id refused alone', async () => {
+    await t.ingest('/v1/touchpoints', { external_id: 'batch-erased', url: 'https://www.shop.test/' });
+    expect((await t.admin('DELETE', '/v1/journeys/batch-erased')).status).toBe(204);
+    const before = await t.count('touchpoints');
+    // Sent together, so they share a 2 ms batch: 30 visitors, one of them three times (first landing with an
+    // fbclid, then two reloads of the same URL), and the erased id.
+    const sends = [
+      ...Array.from({ length: 30 }, (_, i) =>
+        t.ingest('/v1/touchpoints', {
+          external_id: `batch-${i}`,
+          url: `https://www.shop.test/?utm_source=b${i}`,
+        }),
+      ),
+      ...['2026-11-20T10:00:00.000Z', '2026-11-20T10:05:00.000Z', '2026-11-20T10:06:00.000Z'].map((at) =>
+        t.ingest('/v1/touchpoints', {
+          external_id: 'batch-0',
+          url: 'https://www.shop.test/?fbclid=Batch-Click_1',
+          occurred_at: at,
+        }),
+      ),
+      t.ingest('/v1/touchpoints', { external_id: 'batch-erased', url: 'https://www.shop.test/' }),
+    ];
+    const statuses = (await Promise.all(sends)).map((response) => response.status);
+    expect(statuses).toEqual([...Array(33).fill(201), 410]);
+    expect(await t.count('touchpoints')).toBe(before + 33);
+    const repeated = await journey('batch-0');
+    expect(repeated.touchpoints).toHaveLength(4);
+    // Whichever of the three was written first dated the click; the other two reuse its fbc.
+    const fbcs = repeated.touchpoints.filter((tp: Json) => tp.fbc).map((tp: Json) => tp.fbc);
+    expect(fbcs).toHaveLength(3);
+    expect(new Set(fbcs).size).toBe(1);
+    expect(fbcs[0]).toMatch(/^fb\.1\.\d{13}\.Batch-Click_1$/);
+    expect((await journey('batch-29')).touchpoints[0].utm_source).toBe('b29');
+  });
 });
