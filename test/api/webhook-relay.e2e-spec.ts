@@ -60,7 +60,7 @@ describe('nothing lost while Redis is down: store, acknowledge, relay later', ()
   };
   const enqueuedAt = async (objectId: number) =>
     (
-      await t.sql.query(`SELECT id, enqueued_at FROM lifecycle_events WHERE object_id = $1`, [
+      await t.sql.query(`SELECT id, enqueued_at, job_id FROM lifecycle_events WHERE object_id = $1`, [
         String(objectId),
       ])
     ).rows[0];
@@ -87,9 +87,11 @@ describe('nothing lost while Redis is down: store, acknowledge, relay later', ()
     await redis.start();
     const row = await until(async () => ((await enqueuedAt(2))?.enqueued_at ? enqueuedAt(2) : undefined));
     const client = new Redis(redis.url);
+    // The job carrying it is named after the first event of its batch (here: itself), and its row says so.
     expect(await client.hget(`${t.env.QUEUE_PREFIX}:lifecycle:${row.id}-1`, 'data')).toBe(
-      JSON.stringify({ lifecycleEventId: row.id }),
+      JSON.stringify({ lifecycleEventIds: [row.id] }),
     );
+    expect(row.job_id).toBe(`${row.id}-1`);
     client.disconnect();
   });
 });

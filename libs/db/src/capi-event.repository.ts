@@ -64,6 +64,49 @@ export class CapiEventRepository {
     return { id: rows[0].id, status: rows[0].status, lifecycleEventId: rows[0].lifecycle_event_id };
   }
 
+  /**
+   * queue() for a batch: one insert, one read. Returns, per input in order, the event now owning its
+   * lifecycle event or event_id (another lifecycle event's, when this CRM object already produced it).
+   */
+  async queueMany(
+    destination: string,
+    inputs: { lifecycleEventId: string; eventId: string; eventName: string; payload: object }[],
+    testEventCode?: string,
+  ): Promise<{ id: string; status: string; lifecycleEventId: string }[]> {
+    if (!inputs.length) return [];
+    await this.pool.query(
+      `INSERT INTO capi_events (id, lifecycle_event_id, destination, event_id, event_name, status, payload, test_event_code)
+       SELECT gen_random_uuid(), i.lifecycle_event_id, $1, i.event_id, i.event_name, 'queued', i.payload, $5
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $6::jsonb[]) WITH ORDINALITY
+         AS i(lifecycle_event_id, event_id, event_name, payload, n)
+       ORDER BY i.n ON CONFLICT DO NOTHING`,
+      [
+        destination,
+        inputs.map((input) => input.lifecycleEventId),
+        inputs.map((input) => input.eventId),
+        inputs.map((input) => input.eventName),
+        testEventCode ?? null,
+        inputs.map((input) => JSON.stringify(input.payload)),
+      ],
+    );
+    const { rows } = await this.pool.query<{
+      id: string;
+      status: string;
+      lifecycle_event_id: string;
+      event_id: string;
+    }>(
+      `SELECT id, status, lifecycle_event_id, event_id FROM capi_events
+       WHERE destination = $1 AND (lifecycle_event_id = ANY($2::uuid[]) OR event_id = ANY($3::text[]))`,
+      [destination, inputs.map((input) => input.lifecycleEventId), inputs.map((input) => input.eventId)],
+    );
+    const byLifecycle = new Map(rows.map((row) => [row.lifecycle_event_id, row]));
+    const byEventId = new Map(rows.map((row) => [row.event_id, row]));
+    return inputs.map((input) => {
+      const row = byLifecycle.get(input.lifecycleEventId) ?? byEventId.get(input.eventId)!;
+      return { id: row.id, status: row.status, lifecycleEventId: row.lifecycle_event_id };
+    });
+  }
+
   async byIds(ids: string[]): Promise<QueuedCapiEvent[]> {
     const { rows } = await this.pool.query<QueuedCapiEvent>(
       'SELECT * FROM capi_events WHERE id = ANY($1::uuid[])',

@@ -7,6 +7,7 @@ import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
 import { JourneyRepository } from './journey.repository';
 import { LifecycleJoinRepository } from './lifecycle-join.repository';
+import { LifecycleBatchRepository } from './lifecycle-batch.repository';
 import { LifecycleRelayRepository } from './lifecycle-relay.repository';
 import { TouchpointRepository } from './touchpoint.repository';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
@@ -32,6 +33,7 @@ const repositories = [
   WebhookInboxRepository,
   LifecycleRelayRepository,
   LifecycleJoinRepository,
+  LifecycleBatchRepository,
   CapiEventRepository,
   AdminRepository,
 ];

@@ -10,4 +10,5 @@ export * from './lifecycle-relay.repository';
 export * from './webhook-inbox.repository';
 export * from './capi-event.repository';
 export * from './lifecycle-join.repository';
+export * from './lifecycle-batch.repository';
 export * from './admin.repository';

@@ -5,20 +5,31 @@ import { PG_POOL } from './pg-pool';
 /**
  * The outbox side of the inbox: pending lifecycle events not yet on the queue. Rows are claimed with
  * FOR UPDATE SKIP LOCKED so several workers can relay at once without handing out the same row, and are
- * marked enqueued only after the queue accepted them (a crash in between re-enqueues the same job id,
- * which BullMQ ignores). The job id carries enqueue_count, so an event re-pended later (an unjoined event
- * whose identity arrived) becomes a new job rather than colliding with the finished one.
+ * marked enqueued (with the id of the job carrying them) only after the queue accepted them. A crash in
+ * between re-relays them in a new job; the worker skips events already finished, so that costs a lookup,
+ * not a second CAPI event. A job id carries its first event's enqueue_count, so an event re-pended later (an
+ * unjoined event whose identity arrived) goes in a new job rather than colliding with the finished one.
  */
 export interface RelayedEvent {
   id: string;
   jobId: string;
 }
 
+/** One lifecycle job: the events it carries. */
+export interface RelayedJob {
+  jobId: string;
+  ids: string[];
+}
+
 @Injectable()
 export class LifecycleRelayRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async relayBatch(limit: number, enqueue: (jobs: RelayedEvent[]) => Promise<void>): Promise<number> {
+  async relayBatch(
+    limit: number,
+    perJob: number,
+    enqueue: (jobs: RelayedJob[]) => Promise<void>,
+  ): Promise<number> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -28,11 +39,20 @@ export class LifecycleRelayRepository {
         [limit],
       );
       if (rows.length) {
-        await enqueue(rows.map((row) => ({ id: row.id, jobId: `${row.id}-${row.enqueue_count + 1}` })));
+        const jobs: RelayedJob[] = [];
+        for (let i = 0; i < rows.length; i += perJob) {
+          const chunk = rows.slice(i, i + perJob);
+          jobs.push({
+            jobId: `${chunk[0].id}-${chunk[0].enqueue_count + 1}`,
+            ids: chunk.map((row) => row.id),
+          });
+        }
+        await enqueue(jobs);
         await client.query(
-          `UPDATE lifecycle_events SET enqueued_at = now(), enqueue_count = enqueue_count + 1, updated_at = now()
-           WHERE id = ANY($1::uuid[])`,
-          [rows.map((row) => row.id)],
+          `UPDATE lifecycle_events e SET enqueued_at = now(), enqueue_count = enqueue_count + 1, job_id = j.job_id,
+             updated_at = now()
+           FROM unnest($1::uuid[], $2::text[]) AS j(id, job_id) WHERE e.id = j.id`,
+          [jobs.flatMap((job) => job.ids), jobs.flatMap((job) => job.ids.map(() => job.jobId))],
         );
       }
       await client.query('COMMIT');
@@ -47,13 +67,14 @@ export class LifecycleRelayRepository {
 
   /** Pending events queued a while ago: their job should exist; the reconciler checks and re-pends if not. */
   async staleEnqueued(olderThanMs: number, limit: number): Promise<RelayedEvent[]> {
-    const { rows } = await this.pool.query<{ id: string; enqueue_count: number }>(
-      `SELECT id, enqueue_count FROM lifecycle_events
+    const { rows } = await this.pool.query<{ id: string; enqueue_count: number; job_id: string | null }>(
+      `SELECT id, enqueue_count, job_id FROM lifecycle_events
        WHERE status = 'pending' AND enqueued_at < now() - make_interval(secs => $1 / 1000.0)
        ORDER BY enqueued_at LIMIT $2`,
       [olderThanMs, limit],
     );
-    return rows.map((row) => ({ id: row.id, jobId: `${row.id}-${row.enqueue_count}` }));
+    // Rows relayed before jobs carried batches have no job_id: their job id was event id + enqueue count.
+    return rows.map((row) => ({ id: row.id, jobId: row.job_id ?? `${row.id}-${row.enqueue_count}` }));
   }
 
   /** Hands events whose job vanished (a Redis that lost its data) back to the relay. */

@@ -10,10 +10,18 @@ export interface DispatchJob {
   destination: string;
 }
 
-/** Payload of a lifecycle job: the stored lifecycle event to join and send. */
+/**
+ * Payload of a lifecycle job: a batch of stored lifecycle events to join and send. One job per batch keeps
+ * queue overhead per event small and lets the worker join, fetch journeys and write outcomes in a few
+ * set-based statements. `lifecycleEventId` is the one-event shape of jobs queued before batching.
+ */
 export interface LifecycleJob {
-  lifecycleEventId: string;
+  lifecycleEventIds?: string[];
+  lifecycleEventId?: string;
 }
+
+/** Lifecycle events per lifecycle job. */
+export const LIFECYCLE_BATCH_SIZE = 100;
 
 /** Bounded retention so Redis does not grow without limit (completed: a day, failed: a week). */
 export const DEFAULT_JOB_OPTIONS = {

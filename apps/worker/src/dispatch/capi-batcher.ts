@@ -42,11 +42,6 @@ export class CapiBatcher {
       .digest('hex');
   }
 
-  /** The pause in force for a destination, if a configuration error paused it under the current token. */
-  pausedReason(destination: string): Promise<string | undefined> {
-    return this.events.activePause(destination, this.tokenFingerprint).then((pause) => pause?.reason);
-  }
-
   submit(destination: string, capiEventId: string): Promise<DispatchResult> {
     return new Promise((resolve) => {
       const slot = this.pending.get(destination) ?? { waiting: [] };
@@ -69,6 +64,10 @@ export class CapiBatcher {
   }
 
   private async dispatch(destination: string, waiting: Waiting[]): Promise<void> {
+    // Checked once per batch, not per job: a destination paused by a configuration error (under the current
+    // token) holds all its events.
+    const pause = await this.events.activePause(destination, this.tokenFingerprint);
+    if (pause) return waiting.forEach((entry) => entry.resolve({ kind: 'paused', reason: pause.reason }));
     const rows = await this.events.byIds(waiting.map((entry) => entry.id));
     const byId = new Map(rows.map((row) => [row.id, row]));
     // Meta refuses a whole request for one event older than 7 days: one that aged while waiting (a paused

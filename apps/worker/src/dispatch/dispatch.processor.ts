@@ -23,10 +23,7 @@ export class DispatchProcessor extends WorkerHost {
 
   async process(job: Job<DispatchJob>, token?: string): Promise<string> {
     const { destination, capiEventId } = job.data;
-    const paused = await this.batcher.pausedReason(destination);
-    const result = paused
-      ? { kind: 'paused' as const, reason: paused }
-      : await this.batcher.submit(destination, capiEventId);
+    const result = await this.batcher.submit(destination, capiEventId);
     if (result.kind === 'paused') {
       await job.moveToDelayed(Date.now() + PAUSE_RECHECK_MS, token);
       throw new DelayedError(`destination paused: ${result.reason}`);

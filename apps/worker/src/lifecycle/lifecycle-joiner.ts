@@ -2,20 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { HubspotApiClient } from '@app/crm';
 import { LifecycleEventRow, LifecycleJoinRepository } from '@app/db';
 import { normalizeEmail, normalizePhone, sha256Hex } from '@app/journey';
-
-export type JoinMethod = 'external_id' | 'crm_link' | 'crm_api' | 'email' | 'phone';
-
-export type JoinResult =
-  | { kind: 'joined'; visitorId: string; method: JoinMethod }
-  | { kind: 'erased'; reason: string }
-  | { kind: 'unjoined'; reason: string; learned?: LearnedHints };
-
-/** What the CRM API told us about an unjoined change: kept on it so a later form can re-pend it. */
-export interface LearnedHints {
-  email_hashes: string[];
-  phone_hashes: string[];
-  crm_records: { object_type: string; id: string }[];
-}
+import { ERASED_CRM_RECORD, ERASED_EXTERNAL_ID, JoinResult } from './join-result';
 
 /**
  * Finds the journey of a lifecycle change, in SPEC's order: our external_id in the payload, a linked CRM
@@ -40,7 +27,7 @@ export class LifecycleJoiner {
     let learnedRecords: { object_type: string; id: string }[] = [];
 
     if (await this.repo.crmRecordErased(event.provider, records)) {
-      return { kind: 'erased', reason: 'a CRM record of this change belonged to an erased journey' };
+      return { kind: 'erased', reason: ERASED_CRM_RECORD };
     }
     const byExternalId = await this.byExternalIds(externalIds);
     if (byExternalId.kind !== 'unjoined') return this.linked(byExternalId, event, records);
@@ -96,8 +83,7 @@ export class LifecycleJoiner {
   private async byExternalIds(ids: (string | undefined)[]): Promise<JoinResult> {
     for (const id of ids) {
       if (!id) continue;
-      if (await this.repo.isErased(id))
-        return { kind: 'erased', reason: 'the journey of this external_id was erased' };
+      if (await this.repo.isErased(id)) return { kind: 'erased', reason: ERASED_EXTERNAL_ID };
       const visitorId = await this.repo.visitorByExternalId(id);
       if (visitorId) return { kind: 'joined', visitorId, method: 'external_id' };
     }

@@ -3,25 +3,43 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { buildCapiEvent, capiEventId } from '@app/capi';
 import { AppConfig } from '@app/config';
-import { CapiEventRepository, LifecycleJoinRepository } from '@app/db';
+import {
+  CapiEventRepository,
+  JourneyWithTouches,
+  LifecycleBatchRepository,
+  LifecycleEventRow,
+  LifecycleJoinRepository,
+  LifecycleOutcome,
+} from '@app/db';
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+import type { JoinResult } from './join-result';
 import { journeyContext, leadEventSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
+import { quickJoinVerdict } from './quick-join';
+
+/** Events of one job that need the full join (CRM API calls) at once. */
+const FULL_JOIN_CONCURRENCY = 8;
+
+type Joined = { event: LifecycleEventRow; visitorId: string; joinMethod: string };
 
 /**
- * Turns a stored lifecycle change into a queued CAPI event, or records why not: joins it to its journey,
+ * Turns stored lifecycle changes into queued CAPI events, or records why not: joins each to its journey,
  * applies the gates (consent, bots, age), builds the event and hands it to the dispatch queue. Every
- * outcome is written on the lifecycle event as status + status_reason.
+ * outcome is written on the lifecycle event as status + status_reason. A job carries a batch of events,
+ * handled with a few set-wise statements; only events the first join steps cannot place take the full,
+ * per-event join. An event whose full join fails (CRM API down) fails the job after the others are done, so
+ * BullMQ retries just it: finished events are skipped on the next run.
  */
-@Processor(LIFECYCLE_QUEUE, { concurrency: 20 })
+@Processor(LIFECYCLE_QUEUE, { concurrency: 4 })
 export class LifecycleProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(LifecycleProcessor.name);
 
   constructor(
     private readonly config: AppConfig,
     private readonly repo: LifecycleJoinRepository,
+    private readonly batch: LifecycleBatchRepository,
     private readonly joiner: LifecycleJoiner,
     private readonly capiEvents: CapiEventRepository,
     private readonly metrics: MetricsService,
@@ -38,101 +56,192 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     }
   }
 
-  private async finish(
-    id: string,
-    fields: Parameters<LifecycleJoinRepository['setStatus']>[1],
-  ): Promise<void> {
-    await this.repo.setStatus(id, fields);
-    this.metrics.capi.lifecycle.inc({ status: fields.status, join_method: fields.joinMethod ?? 'none' });
-  }
-
   async process(job: Job<LifecycleJob>): Promise<void> {
-    const event = await this.repo.event(job.data.lifecycleEventId);
+    const ids = eventIdsOf(job.data);
     // 'queued' too: a retried job whose first run stopped between queuing and dispatching finishes the hand-off
     // (both steps are idempotent: unique keys in Postgres, job id = CAPI event id in Redis).
-    if (!event || !['pending', 'queued'].includes(event.status) || !event.event_name) return;
-
-    const join = await this.joiner.join(event);
-    if (join.kind !== 'joined') {
-      if (join.kind === 'unjoined' && join.learned) await this.repo.mergeHints(event.id, join.learned);
-      return this.finish(event.id, { status: join.kind, statusReason: join.reason });
-    }
-    const joined = { visitorId: join.visitorId, joinMethod: join.method };
-    const row = await this.repo.journey(join.visitorId);
-    if (!row) return this.finish(event.id, { status: 'unjoined', statusReason: 'the visitor disappeared' });
-
-    const now = new Date();
-    const gate = dispatchGate({
-      occurredAt: event.occurred_at,
-      now,
-      consent: row.consent ?? undefined,
-      usPrivacyOptOut: isUsPrivacyOptOut(row.consent ?? undefined),
-      touchpoints: row.bots.map((isBot) => ({ isBot })),
-    });
-    if (gate.status !== 'ok') {
-      return this.finish(event.id, { status: gate.status, statusReason: gate.reason, ...joined });
-    }
-    const { pixelId, accessToken, testEventCode } = this.config.meta;
-    if (!pixelId || !accessToken) {
-      return this.finish(event.id, {
-        status: 'waiting_destination',
-        statusReason: 'no destination: set META_PIXEL_ID and META_ACCESS_TOKEN',
-        ...joined,
-      });
-    }
-
-    const objectKey = `${event.provider}:${event.object_type}:${event.object_id}`;
-    const eventId = capiEventId(objectKey, event.event_name);
-    const payload = buildCapiEvent(
-      {
-        leadEventSource: leadEventSource(event.provider),
-        objectKey,
-        eventName: event.event_name,
-        occurredAt: event.occurred_at,
-        value: event.value === null ? undefined : Number(event.value),
-        currency: event.currency ?? this.config.meta.defaultCurrency,
-        journey: journeyContext(row, await this.repo.touches(join.visitorId)),
-      },
-      { now, ldu: gate.ldu },
+    const events = (await this.batch.events(ids)).filter(
+      (event) => ['pending', 'queued'].includes(event.status) && event.event_name,
     );
-    const queued = await this.capiEvents.queue({
-      lifecycleEventId: event.id,
-      destination: pixelId,
-      eventId,
-      eventName: event.event_name,
-      payload,
-      testEventCode,
-    });
-    if (queued.lifecycleEventId !== event.id) {
-      return this.finish(event.id, {
-        status: 'duplicate',
-        statusReason: `this CRM object already produced ${event.event_name} (event_id ${eventId})`,
-        eventId,
-        ...joined,
-      });
+    if (!events.length) return;
+
+    const outcomes: LifecycleOutcome[] = [];
+    const joined: Joined[] = [];
+    const failures: Error[] = [];
+    const verdicts = await this.join(events, failures);
+    for (const [event, join] of verdicts) {
+      if (join.kind === 'joined') joined.push({ event, visitorId: join.visitorId, joinMethod: join.method });
+      else outcomes.push({ id: event.id, status: join.kind, statusReason: join.reason });
     }
-    await this.finish(event.id, {
-      status: queued.status === 'sent' ? 'sent' : 'queued',
-      eventId,
-      ...joined,
-    });
-    if (queued.status === 'queued') {
-      await this.dispatch.add(
-        'capi-event',
-        { capiEventId: queued.id, destination: pixelId },
-        { jobId: queued.id },
+    const queued = await this.build(joined, outcomes);
+    await this.batch.setOutcomes(outcomes);
+    for (const outcome of outcomes) {
+      this.metrics.capi.lifecycle.inc({ status: outcome.status, join_method: outcome.joinMethod ?? 'none' });
+    }
+    if (queued.length) {
+      await this.dispatch.addBulk(
+        queued.map((job) => ({ name: 'capi-event', data: job, opts: { jobId: job.capiEventId } })),
       );
+    }
+    if (failures.length) {
+      throw new Error(`${failures.length} of ${events.length} events not joined yet: ${failures[0].message}`);
     }
   }
 
-  /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so the event does not sit as pending. */
+  /** Each event's join: set-wise first steps for all, the full join for the rest (CRM API, email, phone). */
+  private async join(
+    events: LifecycleEventRow[],
+    failures: Error[],
+  ): Promise<Map<LifecycleEventRow, JoinResult>> {
+    const quick = new Map(
+      (await this.batch.quickJoin(events.map((event) => event.id))).map((row) => [row.id, row]),
+    );
+    const verdicts = new Map<LifecycleEventRow, JoinResult>();
+    const links = [];
+    const rest: LifecycleEventRow[] = [];
+    for (const event of events) {
+      const verdict = quickJoinVerdict(quick.get(event.id));
+      if (!verdict) rest.push(event);
+      else verdicts.set(event, verdict);
+      if (verdict?.kind === 'joined') {
+        for (const record of event.hints.crm_records ?? []) {
+          links.push({
+            visitorId: verdict.visitorId,
+            provider: event.provider,
+            objectType: record.object_type,
+            crmId: record.id,
+          });
+        }
+      }
+    }
+    await this.batch.linkCrmRecords(links);
+    await forEachLimited(rest, FULL_JOIN_CONCURRENCY, async (event) => {
+      try {
+        const join = await this.joiner.join(event); // links what it finds itself
+        if (join.kind === 'unjoined' && join.learned) await this.repo.mergeHints(event.id, join.learned);
+        verdicts.set(event, join);
+      } catch (error) {
+        failures.push(error as Error); // left pending: the job's retry tries it again
+      }
+    });
+    return verdicts;
+  }
+
+  /** Gates and builds the joined events, queues the CAPI events; returns the dispatch jobs to add. */
+  private async build(joined: Joined[], outcomes: LifecycleOutcome[]): Promise<DispatchJob[]> {
+    if (!joined.length) return [];
+    const journeys = new Map(
+      (await this.batch.journeys(joined.map((entry) => entry.visitorId))).map((row) => [row.visitor_id, row]),
+    );
+    const { pixelId, accessToken, testEventCode, defaultCurrency } = this.config.meta;
+    const now = new Date();
+    const toQueue: { joined: Joined; eventId: string; payload: object }[] = [];
+    for (const entry of joined) {
+      const { event } = entry;
+      const base = { id: event.id, visitorId: entry.visitorId, joinMethod: entry.joinMethod };
+      const row = journeys.get(entry.visitorId);
+      if (!row) {
+        outcomes.push({ id: event.id, status: 'unjoined', statusReason: 'the visitor disappeared' });
+        continue;
+      }
+      const gate = dispatchGate({
+        occurredAt: event.occurred_at,
+        now,
+        consent: row.consent ?? undefined,
+        usPrivacyOptOut: isUsPrivacyOptOut(row.consent ?? undefined),
+        touchpoints: row.bots.map((isBot) => ({ isBot })),
+      });
+      if (gate.status !== 'ok') {
+        outcomes.push({ ...base, status: gate.status, statusReason: gate.reason });
+        continue;
+      }
+      if (!pixelId || !accessToken) {
+        outcomes.push({
+          ...base,
+          status: 'waiting_destination',
+          statusReason: 'no destination: set META_PIXEL_ID and META_ACCESS_TOKEN',
+        });
+        continue;
+      }
+      const objectKey = `${event.provider}:${event.object_type}:${event.object_id}`;
+      const eventName = event.event_name!;
+      const payload = buildCapiEvent(
+        {
+          leadEventSource: leadEventSource(event.provider),
+          objectKey,
+          eventName,
+          occurredAt: event.occurred_at,
+          value: event.value === null ? undefined : Number(event.value),
+          currency: event.currency ?? defaultCurrency,
+          journey: journeyContext(row, touchesOf(row)),
+        },
+        { now, ldu: gate.ldu },
+      );
+      toQueue.push({ joined: entry, eventId: capiEventId(objectKey, eventName), payload });
+    }
+    if (!toQueue.length) return [];
+
+    const owners = await this.capiEvents.queueMany(
+      pixelId!,
+      toQueue.map(({ joined: { event }, eventId, payload }) => ({
+        lifecycleEventId: event.id,
+        eventId,
+        eventName: event.event_name!,
+        payload,
+      })),
+      testEventCode,
+    );
+    const dispatchJobs: DispatchJob[] = [];
+    toQueue.forEach(({ joined: { event, visitorId, joinMethod }, eventId }, i) => {
+      const owner = owners[i];
+      const base = { id: event.id, visitorId, joinMethod, eventId };
+      if (owner.lifecycleEventId !== event.id) {
+        outcomes.push({
+          ...base,
+          status: 'duplicate',
+          statusReason: `this CRM object already produced ${event.event_name} (event_id ${eventId})`,
+        });
+        return;
+      }
+      outcomes.push({ ...base, status: owner.status === 'sent' ? 'sent' : 'queued' });
+      if (owner.status === 'queued') dispatchJobs.push({ capiEventId: owner.id, destination: pixelId! });
+    });
+    return dispatchJobs;
+  }
+
+  /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so its events do not sit as pending. */
   @OnWorkerEvent('failed')
   async onFailed(job: Job<LifecycleJob> | undefined, error: Error): Promise<void> {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      await this.finish(job.data.lifecycleEventId, {
-        status: 'failed',
-        statusReason: `gave up after ${job.attemptsMade} attempts: ${error.message}`.slice(0, 500),
-      });
+      const statusReason = `gave up after ${job.attemptsMade} attempts: ${error.message}`.slice(0, 500);
+      // Only events still waiting for their join: the others of the batch finished in an earlier attempt.
+      const ids = eventIdsOf(job.data);
+      const failed = await this.batch.setOutcomes(
+        ids.map((id) => ({ id, status: 'failed', statusReason })),
+        ['pending'],
+      );
+      this.metrics.capi.lifecycle.inc({ status: 'failed', join_method: 'none' }, failed);
     }
   }
+}
+
+const eventIdsOf = (data: LifecycleJob) =>
+  data.lifecycleEventIds ?? (data.lifecycleEventId ? [data.lifecycleEventId] : []);
+
+/** First/last campaign touch, falling back to the first touch of a direct journey. */
+function touchesOf(row: JourneyWithTouches) {
+  const asTouch = (touch: Record<string, unknown> | null) =>
+    touch ? { ...touch, occurred_at: new Date(touch.occurred_at as string) } : undefined;
+  return {
+    first: asTouch(row.first_touch ?? row.direct_touch),
+    last: asTouch(row.last_touch ?? row.direct_touch),
+  };
+}
+
+async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await run(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { LifecycleRelayRepository, RelayedEvent } from '@app/db';
-import { DEFAULT_JOB_OPTIONS, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+import { LifecycleRelayRepository, RelayedJob } from '@app/db';
+import { DEFAULT_JOB_OPTIONS, LIFECYCLE_BATCH_SIZE, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
 
 const BATCH = 500;
 const IDLE_MS = 200;
@@ -11,7 +11,7 @@ const REDIS_DOWN_MS = 1000;
 /**
  * Moves stored lifecycle events onto the lifecycle queue. The api never touches Redis on the webhook path;
  * this loop does, and when Redis is down it keeps the events in Postgres and retries until Redis is back.
- * Job id = lifecycle event id + enqueue count, so a row relayed twice is still one job.
+ * Each job carries up to LIFECYCLE_BATCH_SIZE events.
  */
 @Injectable()
 export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,7 +54,7 @@ export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShut
     while (this.running) {
       let moved = 0;
       try {
-        moved = await this.relay.relayBatch(BATCH, (ids) => this.enqueue(ids));
+        moved = await this.relay.relayBatch(BATCH, LIFECYCLE_BATCH_SIZE, (jobs) => this.enqueue(jobs));
         if (this.failing) this.logger.log('relaying lifecycle events again');
         this.failing = false;
       } catch (error) {
@@ -65,11 +65,11 @@ export class LifecycleRelay implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async enqueue(events: RelayedEvent[]): Promise<void> {
+  private async enqueue(jobs: RelayedJob[]): Promise<void> {
     await this.queue.addBulk(
-      events.map(({ id, jobId }) => ({
-        name: 'lifecycle-event',
-        data: { lifecycleEventId: id },
+      jobs.map(({ jobId, ids }) => ({
+        name: 'lifecycle-events',
+        data: { lifecycleEventIds: ids },
         opts: { jobId },
       })),
     );

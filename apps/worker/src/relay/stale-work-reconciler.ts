@@ -42,8 +42,11 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
 
   async reconcile(): Promise<void> {
     const lost: string[] = [];
+    const jobExists = new Map<string, boolean>(); // a job carries many events: ask Redis once per job
     for (const event of await this.relay.staleEnqueued(this.config.reconcileAfterMs, BATCH)) {
-      if (!(await this.lifecycle.getJob(event.jobId))) lost.push(event.id);
+      if (!jobExists.has(event.jobId))
+        jobExists.set(event.jobId, !!(await this.lifecycle.getJob(event.jobId)));
+      if (!jobExists.get(event.jobId)) lost.push(event.id);
     }
     await this.relay.repend(lost);
 

@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import type { JourneyRow, LifecycleEventRow } from './lifecycle-join.repository';
+import { PG_POOL } from './pg-pool';
+
+/** What one statement learns about each event of a batch: the first join steps, answered set-wise. */
+export interface QuickJoinRow {
+  id: string;
+  /** A CRM record of the change carries an erasure tombstone. */
+  crm_record_erased: boolean;
+  /** The external_id in the payload carries an erasure tombstone. */
+  external_id_erased: boolean;
+  by_external_id: string | null;
+  by_crm_link: string | null;
+}
+
+/** A journey plus its first/last campaign touches (or first touch of a direct journey). */
+export interface JourneyWithTouches extends JourneyRow {
+  first_touch: Record<string, unknown> | null;
+  last_touch: Record<string, unknown> | null;
+  direct_touch: Record<string, unknown> | null;
+}
+
+export interface LifecycleOutcome {
+  id: string;
+  status: string;
+  statusReason?: string | null;
+  visitorId?: string;
+  joinMethod?: string;
+  eventId?: string;
+}
+
+// The event's CRM records as a JSON array, whatever the hints hold.
+const CRM_RECORDS = `CASE WHEN jsonb_typeof(e.hints->'crm_records') = 'array' THEN e.hints->'crm_records' ELSE '[]' END`;
+
+const TOUCH_COLUMNS = `occurred_at, url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id,
+  fbclid, gclid, gbraid, wbraid, ttclid, msclkid, li_fat_id`;
+
+const touch = (where: string, order: 'ASC' | 'DESC') =>
+  `(SELECT to_jsonb(t) FROM (SELECT ${TOUCH_COLUMNS} FROM touchpoints WHERE visitor_id = v.id ${where}
+    ORDER BY occurred_at ${order} LIMIT 1) t)`;
+
+/**
+ * The lifecycle worker's statements for a whole batch of events at once: the same lookups and writes as
+ * LifecycleJoinRepository, a handful of round trips per batch instead of ~10 per event.
+ */
+@Injectable()
+export class LifecycleBatchRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async events(ids: string[]): Promise<LifecycleEventRow[]> {
+    const { rows } = await this.pool.query<LifecycleEventRow>(
+      'SELECT * FROM lifecycle_events WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return rows;
+  }
+
+  /** Tombstones, external_id and linked CRM records for every event (hashes as sha256Hex computes them). */
+  async quickJoin(ids: string[]): Promise<QuickJoinRow[]> {
+    const { rows } = await this.pool.query<QuickJoinRow>(
+      `SELECT e.id,
+         EXISTS (SELECT 1 FROM jsonb_array_elements(${CRM_RECORDS}) r
+           JOIN erasure_tombstones t ON t.key_type = e.provider || ':' || (r->>'object_type')
+             AND t.key_hash = encode(sha256(convert_to(r->>'id', 'UTF8')), 'hex')) AS crm_record_erased,
+         EXISTS (SELECT 1 FROM erasure_tombstones t WHERE t.key_type = 'external_id'
+           AND t.key_hash = encode(sha256(convert_to(e.hints->>'external_id', 'UTF8')), 'hex')) AS external_id_erased,
+         (SELECT v.id FROM visitors v WHERE v.external_id = e.hints->>'external_id') AS by_external_id,
+         (SELECT v.id FROM jsonb_array_elements(${CRM_RECORDS}) r
+           JOIN crm_links l ON l.provider = e.provider AND l.object_type = r->>'object_type' AND l.crm_id = r->>'id'
+           JOIN visitors v ON v.id = l.visitor_id ORDER BY v.last_seen_at DESC LIMIT 1) AS by_crm_link
+       FROM lifecycle_events e WHERE e.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows;
+  }
+
+  /** Remembers the CRM records of joined events, so the next change for them joins directly. */
+  async linkCrmRecords(
+    links: { visitorId: string; provider: string; objectType: string; crmId: string }[],
+  ): Promise<void> {
+    if (!links.length) return;
+    await this.pool.query(
+      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
+       SELECT gen_random_uuid(), r.visitor_id, r.provider, r.object_type, r.crm_id
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS r(visitor_id, provider, object_type, crm_id)
+       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
+      [
+        links.map((link) => link.visitorId),
+        links.map((link) => link.provider),
+        links.map((link) => link.objectType),
+        links.map((link) => link.crmId),
+      ],
+    );
+  }
+
+  /** Journey facts of several visitors (as LifecycleJoinRepository.journey) with their attribution touches. */
+  async journeys(visitorIds: string[]): Promise<JourneyWithTouches[]> {
+    const { rows } = await this.pool.query<JourneyWithTouches>(
+      `SELECT v.id AS visitor_id, v.external_id, v.first_fbc, v.first_fbc_at, v.first_fbp, host(v.first_ip) AS first_ip,
+         v.first_user_agent, v.consent,
+         (SELECT f.lead_id FROM form_submissions f WHERE f.visitor_id = v.id AND f.lead_id IS NOT NULL
+          ORDER BY f.submitted_at DESC LIMIT 1) AS lead_id,
+         COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('key_type', i.key_type, 'hash', i.hash))
+          FROM visitor_identities vi JOIN identities i ON i.id = vi.identity_id WHERE vi.visitor_id = v.id), '[]') AS hashes,
+         COALESCE((SELECT array_agg(t.is_bot) FROM touchpoints t WHERE t.visitor_id = v.id), '{}') AS bots,
+         ${touch('AND has_campaign', 'ASC')} AS first_touch,
+         ${touch('AND has_campaign', 'DESC')} AS last_touch,
+         ${touch('', 'ASC')} AS direct_touch
+       FROM visitors v WHERE v.id = ANY($1::uuid[])`,
+      [[...new Set(visitorIds)]],
+    );
+    return rows;
+  }
+
+  /** Every event's outcome in one statement; only events still in one of the `from` statuses change (counted). */
+  async setOutcomes(outcomes: LifecycleOutcome[], from = ['pending', 'queued']): Promise<number> {
+    if (!outcomes.length) return 0;
+    const { rowCount } = await this.pool.query(
+      `UPDATE lifecycle_events e SET status = u.status, status_reason = u.status_reason,
+         visitor_id = COALESCE(u.visitor_id, e.visitor_id), join_method = COALESCE(u.join_method, e.join_method),
+         event_id = COALESCE(u.event_id, e.event_id), updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
+         AS u(id, status, status_reason, visitor_id, join_method, event_id)
+       WHERE e.id = u.id AND e.status = ANY($7::text[])`,
+      [
+        outcomes.map((outcome) => outcome.id),
+        outcomes.map((outcome) => outcome.status),
+        outcomes.map((outcome) => outcome.statusReason ?? null),
+        outcomes.map((outcome) => outcome.visitorId ?? null),
+        outcomes.map((outcome) => outcome.joinMethod ?? null),
+        outcomes.map((outcome) => outcome.eventId ?? null),
+        from,
+      ],
+    );
+    return rowCount ?? 0;
+  }
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "lifecycle_events" ADD COLUMN     "job_id" VARCHAR(100);
