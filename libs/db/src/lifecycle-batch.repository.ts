@@ -56,18 +56,23 @@ export class LifecycleBatchRepository {
     return rows;
   }
 
-  /** Tombstones, external_id and linked CRM records for every event (hashes as sha256Hex computes them). */
+  /**
+   * Tombstones, external_id and linked CRM records for every event (hashes as sha256Hex computes them). The
+   * LATERAL lookups (OFFSET 0 keeps the planner from flattening them) stay on their indexes: joined to a
+   * set-returning function, the planner would guess 100 records per event and scan whole tables.
+   */
   async quickJoin(ids: string[]): Promise<QuickJoinRow[]> {
     const { rows } = await this.pool.query<QuickJoinRow>(
       `SELECT e.id,
-         EXISTS (SELECT 1 FROM jsonb_array_elements(${CRM_RECORDS}) r
-           JOIN erasure_tombstones t ON t.key_type = e.provider || ':' || (r->>'object_type')
-             AND t.key_hash = encode(sha256(convert_to(r->>'id', 'UTF8')), 'hex')) AS crm_record_erased,
+         EXISTS (SELECT 1 FROM jsonb_array_elements(${CRM_RECORDS}) r, LATERAL (
+           SELECT 1 FROM erasure_tombstones t WHERE t.key_type = e.provider || ':' || (r->>'object_type')
+             AND t.key_hash = encode(sha256(convert_to(r->>'id', 'UTF8')), 'hex')::char(64) OFFSET 0) t) AS crm_record_erased,
          EXISTS (SELECT 1 FROM erasure_tombstones t WHERE t.key_type = 'external_id'
-           AND t.key_hash = encode(sha256(convert_to(e.hints->>'external_id', 'UTF8')), 'hex')) AS external_id_erased,
+           AND t.key_hash = encode(sha256(convert_to(e.hints->>'external_id', 'UTF8')), 'hex')::char(64)) AS external_id_erased,
          (SELECT v.id FROM visitors v WHERE v.external_id = e.hints->>'external_id') AS by_external_id,
-         (SELECT v.id FROM jsonb_array_elements(${CRM_RECORDS}) r
-           JOIN crm_links l ON l.provider = e.provider AND l.object_type = r->>'object_type' AND l.crm_id = r->>'id'
+         (SELECT v.id FROM jsonb_array_elements(${CRM_RECORDS}) r, LATERAL (
+           SELECT l.visitor_id FROM crm_links l
+           WHERE l.provider = e.provider AND l.object_type = r->>'object_type' AND l.crm_id = r->>'id' OFFSET 0) l
            JOIN visitors v ON v.id = l.visitor_id ORDER BY v.last_seen_at DESC LIMIT 1) AS by_crm_link
        FROM lifecycle_events e WHERE e.id = ANY($1::uuid[])`,
       [ids],
