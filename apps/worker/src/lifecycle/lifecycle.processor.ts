@@ -6,7 +6,7 @@ import { AppConfig } from '@app/config';
 import { CapiEventRepository, LifecycleJoinRepository } from '@app/db';
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
-import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
 import { journeyContext, leadEventSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
 
@@ -15,7 +15,7 @@ import { LifecycleJoiner } from './lifecycle-joiner';
  * applies the gates (consent, bots, age), builds the event and hands it to the dispatch queue. Every
  * outcome is written on the lifecycle event as status + status_reason.
  */
-@Processor(LIFECYCLE_QUEUE, { concurrency: 20 })
+@Processor(LIFECYCLE_QUEUE, { concurrency: 20, ...WORKER_LOCK_OPTIONS })
 export class LifecycleProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(LifecycleProcessor.name);
 
