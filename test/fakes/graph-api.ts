@@ -170,6 +170,7 @@ export class FakeGraphApi {
   private accepted: GraphEvent[] = [];
   private failures: GraphFailureKind[] = [];
   private rejectWhere?: { predicate: (event: GraphEvent) => boolean; rejection: GraphRejection };
+  private beforeAccepting?: (request: RecordedGraphRequest) => unknown;
 
   constructor(private readonly options: FakeGraphOptions = {}) {}
 
@@ -204,6 +205,14 @@ export class FakeGraphApi {
     this.rejectWhere = predicate ? { predicate, rejection } : undefined;
   }
 
+  /**
+   * Runs once a request is accepted (its events already in `events()`), and its 200 waits for the hook to
+   * settle: a test can act while Meta has the events and the sender has not heard so (e.g. kill the sender).
+   */
+  onAccepted(hook: ((request: RecordedGraphRequest) => unknown) | undefined): void {
+    this.beforeAccepting = hook;
+  }
+
   /** Every accepted event, in arrival order. */
   events(): GraphEvent[] {
     return [...this.accepted];
@@ -213,12 +222,13 @@ export class FakeGraphApi {
     return [...this.recorded];
   }
 
-  /** Forgets requests, accepted events, scripted failures and the rejection predicate. */
+  /** Forgets requests, accepted events, scripted failures, the rejection predicate and the accept hook. */
   reset(): void {
     this.recorded = [];
     this.accepted = [];
     this.failures = [];
     this.rejectWhere = undefined;
+    this.beforeAccepting = undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -312,6 +322,7 @@ export class FakeGraphApi {
       );
     }
     this.accepted.push(...record.data);
+    await this.beforeAccepting?.(record);
     answer(200, { events_received: record.data.length, messages: [], fbtrace_id: fbtraceId() });
   }
 }

@@ -1,6 +1,7 @@
 // Shared helpers for the fault drills: signed HubSpot closedwon deliveries for deals linked to a landed
 // visitor, and the exactly-once check (every accepted change → one lifecycle event `sent` → one accepted
 // CAPI event at the Graph fake, no loss, no double).
+import { isDeepStrictEqual } from 'node:util';
 import Redis from 'ioredis';
 import { signHubspotV3 } from '@app/crm';
 import { Json } from '../support/journey-env';
@@ -215,6 +216,94 @@ export async function expectNoLossAndDeduplicable(t: PipelineEnv, ids: string[])
     notSent: [],
     missingAtGraph: [],
   });
+}
+
+/** What one event_id went through at Graph, when it went there more than once. */
+export interface Repeat {
+  event_id: string;
+  object_id: string;
+  /** Each accepted Graph request that carried it, by position in the fake's log. */
+  carriers: {
+    request: number;
+    events: number;
+    fbtrace_id?: string;
+    /** The request whose fbtrace_id the event's row was marked sent with. */
+    marked_sent: boolean;
+    /** Sent before the restart, and no row was marked sent with it. */
+    in_flight: boolean;
+    /** Same event_name and payload as the stored row. */
+    same_event: boolean;
+  }[];
+  /** Why this repeat is not the deduplicable kind; undefined when it is. */
+  problem?: string;
+}
+
+/**
+ * The event_ids Graph accepted more than once, each checked against the one repeat a killed worker may cause:
+ * the killed worker's request (one of the first `beforeRestart` Graph requests) was accepted, but no row was
+ * marked sent with it (it was in flight: the worker died before its commit); the event then went once more,
+ * identical (same event_id, event_name and payload, which Meta deduplicates), in the request that marked it
+ * sent, from the restarted worker. Rows are tied to Graph requests by fbtrace_id (capi_requests.fbtrace_id ==
+ * the fake's answer). Any other repeat (two sends by one worker, a different payload, three carriers) has a
+ * `problem`.
+ */
+export async function repeatsAtGraph(
+  t: PipelineEnv,
+  ids: string[],
+  beforeRestart: number,
+): Promise<Repeat[]> {
+  const { rows } = await t.sql.query(
+    `SELECT c.event_id, c.event_name, c.payload, l.object_id, r.fbtrace_id
+     FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
+     LEFT JOIN capi_requests r ON r.id = c.request_id
+     WHERE l.provider = 'hubspot' AND l.object_id = ANY($1)`,
+    [ids],
+  );
+  const committed = new Set(rows.map((row) => row.fbtrace_id as string | null).filter(Boolean));
+  const accepted = t.graph
+    .requests()
+    .map((request, index) => ({
+      index,
+      request,
+      fbtrace: (request.response as { fbtrace_id?: string } | undefined)?.fbtrace_id,
+    }))
+    .filter(({ request }) => request.status === 200);
+  const repeats: Repeat[] = [];
+  for (const row of rows) {
+    const carrying = accepted.filter(({ request }) =>
+      request.data.some((event) => event.event_id === row.event_id),
+    );
+    if (carrying.length < 2) continue;
+    const carriers = carrying.map(({ index, request, fbtrace }) => ({
+      request: index,
+      events: request.data.length,
+      fbtrace_id: fbtrace,
+      marked_sent: fbtrace !== undefined && fbtrace === row.fbtrace_id,
+      in_flight: index < beforeRestart && !(fbtrace !== undefined && committed.has(fbtrace)),
+      same_event: request.data
+        .filter((event) => event.event_id === row.event_id)
+        .every((event) => event.event_name === row.event_name && isDeepStrictEqual(event, row.payload)),
+    }));
+    const sending = carriers.filter((carrier) => carrier.marked_sent);
+    const others = carriers.filter((carrier) => !carrier.marked_sent);
+    const problem =
+      carriers.length !== 2
+        ? `${carriers.length} accepted requests carried it`
+        : carriers.some((carrier) => !carrier.same_event)
+          ? 'the copies differ (event_name or payload)'
+          : sending.length !== 1 || sending[0].request < beforeRestart
+            ? 'not marked sent by a request of the restarted worker'
+            : !others[0].in_flight
+              ? 'its other request was not one the killed worker had in flight'
+              : undefined;
+    repeats.push({
+      event_id: row.event_id,
+      object_id: row.object_id,
+      carriers,
+      problem,
+    });
+  }
+  return repeats;
 }
 
 /** Where a lifecycle job is in BullMQ (for reports on stuck rows). */

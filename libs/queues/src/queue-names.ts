@@ -41,3 +41,25 @@ export const DISPATCH_JOB_OPTIONS = {
   attempts: 14,
   backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
 } as const;
+
+/**
+ * Lock and stalled-check settings for the worker's BullMQ workers (both processors). BullMQ's defaults
+ * (30 s lock, 30 s check) leave a killed worker's active jobs stuck for up to a minute; these bring them back
+ * within lockDuration + stalledInterval (≤ 20 s) of the crash.
+ * - lockDuration 15 s: a live worker renews each lock at most lockDuration / 2 after the last renewal
+ *   (lockRenewTime left at its default), so a lock is only lost when a renewal comes over 7.5 s late (an
+ *   event loop blocked, or Redis unreachable, that long). A lost lock hands a still-running job to another worker: for dispatch, a second
+ *   send under the same event_id.
+ * - stalledInterval 5 s: the check only returns jobs whose lock has expired, so checking often is safe; it
+ *   costs one script per queue and interval (LRANGE of the active list).
+ * - maxStalledCount 5 (default 1, i.e. a second crash fails the job): a job over the limit fails as
+ *   unrecoverable without using up its attempts, so the dispatch `failed` handler does not mark its row, and
+ *   the reconciler skips the row since its job still exists; the row would wait until the failed job is
+ *   removed (a week). A stall here means a crashed worker or a lost lock, not a bad job, so each one must end
+ *   in a retry; the limit only stops a job that keeps killing workers.
+ */
+export const WORKER_LOCK_OPTIONS = {
+  lockDuration: 15_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 5,
+} as const;

@@ -1,7 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, Job } from 'bullmq';
 import { CapiEventRepository } from '@app/db';
-import { DISPATCH_QUEUE, DispatchJob } from '@app/queues';
+import { DISPATCH_QUEUE, DispatchJob, WORKER_LOCK_OPTIONS } from '@app/queues';
 import { CapiBatcher } from './capi-batcher';
 
 /** A paused destination is looked at again after this long (a new access token lifts the pause). */
@@ -12,7 +12,7 @@ const PAUSE_RECHECK_MS = 60_000;
  * merges into one Graph request. Transient failures throw, so BullMQ retries with exponential back-off and
  * jitter; a paused destination delays its jobs without spending their attempts.
  */
-@Processor(DISPATCH_QUEUE, { concurrency: 1000 })
+@Processor(DISPATCH_QUEUE, { concurrency: 1000, ...WORKER_LOCK_OPTIONS })
 export class DispatchProcessor extends WorkerHost {
   constructor(
     private readonly batcher: CapiBatcher,

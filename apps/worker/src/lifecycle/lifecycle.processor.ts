@@ -13,7 +13,7 @@ import {
 } from '@app/db';
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
-import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
 import type { JoinResult } from './join-result';
 import { journeyContext, leadEventSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
@@ -32,7 +32,7 @@ type Joined = { event: LifecycleEventRow; visitorId: string; joinMethod: string 
  * per-event join. An event whose full join fails (CRM API down) fails the job after the others are done, so
  * BullMQ retries just it: finished events are skipped on the next run.
  */
-@Processor(LIFECYCLE_QUEUE, { concurrency: 4 })
+@Processor(LIFECYCLE_QUEUE, { concurrency: 4, ...WORKER_LOCK_OPTIONS })
 export class LifecycleProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(LifecycleProcessor.name);
 
