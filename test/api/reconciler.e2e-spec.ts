@@ -31,19 +31,22 @@ describe('work whose Redis job vanished is found and finished', () => {
     await t.hubspotChange(5002, 'deal.propertyChange', 'dealstage', 'closedwon');
     const sent = await t.settled('5002', ['sent']);
     const { rows } = await t.sql.query(`SELECT id FROM capi_events WHERE lifecycle_event_id = $1`, [sent.id]);
-    // As if the event had been queued and its job lost: queued in Postgres, no job id in Redis any more.
+    // As if the event had been queued and its job lost: queued in Postgres, its job id unknown to Redis.
     await t.sql.query(
-      `UPDATE capi_events SET status = 'queued', id = $2, updated_at = now() - interval '10 seconds' WHERE id = $1`,
-      [rows[0].id, '00000000-0000-4000-8000-000000005002'],
+      `UPDATE capi_events SET status = 'queued', job_id = 'a-job-redis-lost', updated_at = now() - interval '10 seconds'
+       WHERE id = $1`,
+      [rows[0].id],
     );
     const deadline = Date.now() + 20_000;
     let status = 'queued';
+    let jobId = '';
     while (status === 'queued' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      status = (
-        await t.sql.query(`SELECT status FROM capi_events WHERE id = '00000000-0000-4000-8000-000000005002'`)
-      ).rows[0].status;
+      ({ status, job_id: jobId } = (
+        await t.sql.query(`SELECT status, job_id FROM capi_events WHERE id = $1`, [rows[0].id])
+      ).rows[0]);
     }
+    expect(jobId).toMatch(new RegExp(`^${rows[0].id}-r\\d+$`)); // a new dispatch job took it
     expect(status).toBe('sent');
   });
 });

@@ -154,6 +154,7 @@ export class AdminRepository {
     capiEventIds: string[],
     testEventCode: string | undefined,
     note: string,
+    jobIdSuffix: string,
   ): Promise<ReplayUndo> {
     const client = await this.pool.connect();
     try {
@@ -170,9 +171,10 @@ export class AdminRepository {
       );
       await client.query(
         `UPDATE capi_events SET status = 'queued', test_event_code = COALESCE($2, test_event_code),
-           status_reason = $3, replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now()
+           status_reason = $3, replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now(),
+           job_id = id::text || $4
          WHERE id = ANY($1::uuid[])`,
-        [capiEventIds, testEventCode ?? null, note],
+        [capiEventIds, testEventCode ?? null, note, jobIdSuffix],
       );
       await client.query(
         `UPDATE lifecycle_events SET status = 'queued', status_reason = $2, updated_at = now()

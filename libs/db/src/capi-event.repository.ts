@@ -107,6 +107,19 @@ export class CapiEventRepository {
     });
   }
 
+  /**
+   * Records the dispatch job about to carry these events; returns those it claimed (not yet carried by
+   * another job, or already by this one: a re-run of the same lifecycle job adds the same job id again).
+   */
+  async claimForJob(ids: string[], jobId: string): Promise<string[]> {
+    if (!ids.length) return [];
+    const { rows } = await this.pool.query<{ id: string }>(
+      `UPDATE capi_events SET job_id = $2 WHERE id = ANY($1::uuid[]) AND (job_id IS NULL OR job_id = $2) RETURNING id`,
+      [ids, jobId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async byIds(ids: string[]): Promise<QueuedCapiEvent[]> {
     const { rows } = await this.pool.query<QueuedCapiEvent>(
       'SELECT * FROM capi_events WHERE id = ANY($1::uuid[])',

@@ -4,11 +4,18 @@ export const LIFECYCLE_QUEUE = 'lifecycle';
 /** One queue per concern; dispatch jobs carry their destination (pixel) so batches never mix pixels. */
 export const DISPATCH_QUEUE = 'dispatch';
 
-/** Payload of a dispatch job: one queued CAPI event. */
+/**
+ * Payload of a dispatch job: queued CAPI events of one destination (the batch a lifecycle job produced, or
+ * one event). `capiEventId` is the one-event shape of jobs queued before batching.
+ */
 export interface DispatchJob {
-  capiEventId: string;
+  capiEventIds?: string[];
+  capiEventId?: string;
   destination: string;
 }
+
+export const capiEventIdsOf = (job: DispatchJob): string[] =>
+  job.capiEventIds ?? (job.capiEventId ? [job.capiEventId] : []);
 
 /**
  * Payload of a lifecycle job: a batch of stored lifecycle events to join and send. One job per batch keeps

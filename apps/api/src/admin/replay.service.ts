@@ -140,18 +140,20 @@ export class ReplayService {
       throw redisDown(error);
     }
     const capi = events.flatMap((event) => event.capi);
+    const jobIdSuffix = `-replay-${stamp}`;
     const undo = await this.admin.markReplayed(
       capi.map((row) => row.id),
       testEventCode,
       note,
+      jobIdSuffix,
     );
     try {
       await withTimeout(
         this.queue.addBulk(
           capi.map((row) => ({
             name: 'capi-event',
-            data: { capiEventId: row.id, destination: row.destination },
-            opts: { jobId: `${row.id}-replay-${stamp}` },
+            data: { capiEventIds: [row.id], destination: row.destination },
+            opts: { jobId: `${row.id}${jobIdSuffix}` },
           })),
         ),
         REDIS_TIMEOUT_MS * 2,

@@ -28,7 +28,10 @@ interface Waiting {
 @Injectable()
 export class CapiBatcher {
   private readonly logger = new Logger(CapiBatcher.name);
-  private readonly pending = new Map<string, { waiting: Waiting[]; timer?: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    string,
+    { waiting: Waiting[]; byId: Map<string, Waiting>; timer?: NodeJS.Timeout }
+  >();
   private readonly tokenFingerprint: string;
 
   constructor(
@@ -44,9 +47,21 @@ export class CapiBatcher {
 
   submit(destination: string, capiEventId: string): Promise<DispatchResult> {
     return new Promise((resolve) => {
-      const slot = this.pending.get(destination) ?? { waiting: [] };
+      const slot = this.pending.get(destination) ?? { waiting: [], byId: new Map<string, Waiting>() };
       this.pending.set(destination, slot);
-      slot.waiting.push({ id: capiEventId, resolve });
+      // Two jobs carrying the same event at once (a reconciler re-add racing the original) share one send.
+      const same = slot.byId.get(capiEventId);
+      if (same) {
+        const first = same.resolve;
+        same.resolve = (result) => {
+          first(result);
+          resolve(result);
+        };
+        return;
+      }
+      const entry = { id: capiEventId, resolve };
+      slot.waiting.push(entry);
+      slot.byId.set(capiEventId, entry);
       if (slot.waiting.length >= MAX_BATCH) this.flush(destination);
       else slot.timer ??= setTimeout(() => this.flush(destination), LINGER_MS);
     });

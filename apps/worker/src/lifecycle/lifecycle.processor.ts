@@ -78,13 +78,27 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     for (const outcome of outcomes) {
       this.metrics.capi.lifecycle.inc({ status: outcome.status, join_method: outcome.joinMethod ?? 'none' });
     }
-    if (queued.length) {
-      await this.dispatch.addBulk(
-        queued.map((job) => ({ name: 'capi-event', data: job, opts: { jobId: job.capiEventId } })),
-      );
-    }
+    await this.handOff(job, queued);
     if (failures.length) {
       throw new Error(`${failures.length} of ${events.length} events not joined yet: ${failures[0].message}`);
+    }
+  }
+
+  /**
+   * One dispatch job for the batch's queued CAPI events. Its id is this job's id + attempt, so a re-run of
+   * the same attempt (a worker crash) adds the same job again, which BullMQ ignores; events another job
+   * already carries are left to it.
+   */
+  private async handOff(job: Job<LifecycleJob>, capiEventIds: string[]): Promise<void> {
+    if (!capiEventIds.length) return;
+    const jobId = `${job.id}-d${job.attemptsMade}`;
+    const claimed = await this.capiEvents.claimForJob(capiEventIds, jobId);
+    if (claimed.length) {
+      await this.dispatch.add(
+        'capi-events',
+        { capiEventIds: claimed, destination: this.config.meta.pixelId! },
+        { jobId },
+      );
     }
   }
 
@@ -127,8 +141,8 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     return verdicts;
   }
 
-  /** Gates and builds the joined events, queues the CAPI events; returns the dispatch jobs to add. */
-  private async build(joined: Joined[], outcomes: LifecycleOutcome[]): Promise<DispatchJob[]> {
+  /** Gates and builds the joined events, queues the CAPI events; returns the ids of those to dispatch. */
+  private async build(joined: Joined[], outcomes: LifecycleOutcome[]): Promise<string[]> {
     if (!joined.length) return [];
     const journeys = new Map(
       (await this.batch.journeys(joined.map((entry) => entry.visitorId))).map((row) => [row.visitor_id, row]),
@@ -191,7 +205,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       })),
       testEventCode,
     );
-    const dispatchJobs: DispatchJob[] = [];
+    const toDispatch: string[] = [];
     toQueue.forEach(({ joined: { event, visitorId, joinMethod }, eventId }, i) => {
       const owner = owners[i];
       const base = { id: event.id, visitorId, joinMethod, eventId };
@@ -204,9 +218,9 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
         return;
       }
       outcomes.push({ ...base, status: owner.status === 'sent' ? 'sent' : 'queued' });
-      if (owner.status === 'queued') dispatchJobs.push({ capiEventId: owner.id, destination: pixelId! });
+      if (owner.status === 'queued') toDispatch.push(owner.id);
     });
-    return dispatchJobs;
+    return toDispatch;
   }
 
   /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so its events do not sit as pending. */

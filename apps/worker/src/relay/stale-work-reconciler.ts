@@ -41,29 +41,47 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
   }
 
   async reconcile(): Promise<void> {
+    const lifecycleJobAlive = this.aliveCheck(this.lifecycle);
     const lost: string[] = [];
-    const jobExists = new Map<string, boolean>(); // a job carries many events: ask Redis once per job
     for (const event of await this.relay.staleEnqueued(this.config.reconcileAfterMs, BATCH)) {
-      if (!jobExists.has(event.jobId))
-        jobExists.set(event.jobId, !!(await this.lifecycle.getJob(event.jobId)));
-      if (!jobExists.get(event.jobId)) lost.push(event.id);
+      if (!(await lifecycleJobAlive(event.jobId))) lost.push(event.id);
     }
     await this.relay.repend(lost);
 
-    let redispatched = 0;
+    const dispatchJobAlive = this.aliveCheck(this.dispatch);
+    const orphans = new Map<string, string[]>(); // destination → CAPI event ids
     for (const event of await this.relay.staleQueuedCapiEvents(this.config.reconcileAfterMs, BATCH)) {
-      if (await this.dispatch.getJob(event.id)) continue;
-      await this.dispatch.add(
-        'capi-event',
-        { capiEventId: event.id, destination: event.destination },
-        { jobId: event.id },
-      );
-      redispatched++;
+      if (await dispatchJobAlive(event.jobId)) continue;
+      orphans.set(event.destination, [...(orphans.get(event.destination) ?? []), event.id]);
+    }
+    let redispatched = 0;
+    for (const [destination, ids] of orphans) {
+      const jobId = `${ids[0]}-r${Date.now()}`;
+      const claimed = await this.relay.reassignCapiJob(ids, jobId);
+      if (!claimed.length) continue;
+      await this.dispatch.add('capi-events', { capiEventIds: claimed, destination }, { jobId });
+      redispatched += claimed.length;
     }
     if (lost.length || redispatched) {
       this.logger.warn(
         `jobs missing from Redis: ${lost.length} lifecycle events re-pended, ${redispatched} CAPI events re-queued`,
       );
     }
+  }
+
+  /**
+   * Whether a job can still finish its rows: it exists and has not failed. (A job failed without using up
+   * its attempts, e.g. over BullMQ's stalled limit, leaves its rows in flight; they need a new job.) A job
+   * carries many rows: Redis is asked once per job.
+   */
+  private aliveCheck(queue: Queue): (jobId: string) => Promise<boolean> {
+    const known = new Map<string, boolean>();
+    return async (jobId) => {
+      if (!known.has(jobId)) {
+        const job = await queue.getJob(jobId);
+        known.set(jobId, !!job && !(await job.isFailed()));
+      }
+      return known.get(jobId)!;
+    };
   }
 }
