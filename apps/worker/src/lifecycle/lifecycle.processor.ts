@@ -32,7 +32,7 @@ type Joined = { event: LifecycleEventRow; visitorId: string; joinMethod: string 
  * per-event join. An event whose full join fails (CRM API down) fails the job after the others are done, so
  * BullMQ retries just it: finished events are skipped on the next run.
  */
-@Processor(LIFECYCLE_QUEUE, { concurrency: 4, ...WORKER_LOCK_OPTIONS })
+@Processor(LIFECYCLE_QUEUE, { concurrency: 8, ...WORKER_LOCK_OPTIONS })
 export class LifecycleProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(LifecycleProcessor.name);
 

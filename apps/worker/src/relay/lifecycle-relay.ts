@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config';
 import { LifecycleRelayRepository, RelayedJob } from '@app/db';
 import { DEFAULT_JOB_OPTIONS, LIFECYCLE_BATCH_SIZE, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
 
-const BATCH = 500;
+const BATCH = 2000;
 const IDLE_MS = 200;
 const REDIS_DOWN_MS = 1000;
 
