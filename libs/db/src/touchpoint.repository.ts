@@ -169,9 +169,9 @@ function inputRow(tp: NewTouchpoint): unknown[] {
 }
 
 /** Measured on 2 cores: a 2 ms linger lets one commit carry tens of requests under load at no visible cost. */
-const LINGER_MS = Number(process.env.TP_LINGER ?? 2);
+const LINGER_MS = 2;
 const MAX_BATCH = 200;
-const MAX_CONCURRENT = Number(process.env.TP_CONC ?? 4);
+const MAX_CONCURRENT = 4;
 
 @Injectable()
 export class TouchpointRepository {
