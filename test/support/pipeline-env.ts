@@ -45,7 +45,7 @@ export async function startPipelineEnv(
   const worker = startWorker(t.env);
   await worker.ready;
   const closeJourneyEnv = t.close;
-  return Object.assign(t, {
+  const env: PipelineEnv = Object.assign(t, {
     graph,
     hubspot,
     worker,
@@ -122,9 +122,11 @@ export async function startPipelineEnv(
       }
     },
     close: async () => {
-      await worker.stop();
+      await env.worker.stop(); // the current one: a test may have replaced the first
+      if (env.worker !== worker) await worker.stop();
       await closeJourneyEnv();
       await Promise.all([graph.stop(), hubspot.stop()]);
     },
   });
+  return env;
 }
