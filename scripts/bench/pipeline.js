@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// Pipeline benchmark: `events` signed HubSpot deal stage changes (closedwon, batches of 100 per delivery as
+// HubSpot sends them) → api → worker (relay, join via crm_links, dispatch) → a local fake Graph API.
+// Figures: events/s and receipt → Graph latency, against BullMQ's own no-op job throughput on the same
+// Redis in the same run; peak RSS of api and worker. Used by `npm run bench`; on its own:
+//   node scripts/bench/pipeline.js --standalone [--events N]   (creates, migrates and drops its database)
+'use strict';
+const os = require('node:os');
+const path = require('node:path');
+const { Client } = require('pg');
+const { benchBullmqNoop } = require('./bullmq-baseline.js');
+const { startFakeGraph } = require('./fake-graph.js');
+const { loadRows, report, stuckCounts } = require('./pipeline-report.js');
+const {
+  freePort,
+  peakRssMb,
+  sleep,
+  spawnService,
+  stopService,
+  waitForApi,
+  waitForWorker,
+} = require('./services.js');
+
+const PIXEL_ID = '1234567890123';
+const META_TOKEN = 'EAAB-bench-access-token';
+const HUBSPOT_SECRET = 'hubspot-client-secret-for-bench';
+const INGEST_KEY = 'bench-ingest-key-0123456789';
+const DEAL_BASE = 9_000_000_000; // HubSpot object ids are numbers
+const PER_DELIVERY = 100; // HubSpot batches up to 100 events per webhook request
+const UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+const WAIT_MS = 5 * 60_000;
+const STALL_MS = 60_000;
+
+/** Runs `task(item, index)` over items with at most `limit` in flight; rejects on the first failure. */
+async function inPool(items, limit, task) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+async function post(url, body, headers) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${text.slice(0, 500)}`);
+}
+
+/**
+ * A landing with fbclid + UTMs, then a form with an email and the deal id, so the deal joins at crm_link
+ * (no HubSpot API token is configured). Through the public endpoints, 50 journeys in flight: ~20 s for
+ * 10,000 on a 2-core machine, fast enough that writing rows directly via SQL is not worth the drift.
+ */
+async function seed(apiUrl, count) {
+  const ids = Array.from({ length: count }, (_, i) => i);
+  const key = { 'x-api-key': INGEST_KEY };
+  const occurredAt = new Date(Date.now() - 3600_000).toISOString();
+  await inPool(ids, 50, async (i) => {
+    const externalId = `bench-pl-${i}`;
+    const touch = {
+      external_id: externalId,
+      url: `https://www.shop.test/landing?utm_source=facebook&utm_medium=paid&utm_campaign=bench&fbclid=IwAR-bench-${i}`,
+      ip: '203.0.113.10',
+      user_agent: UA,
+      occurred_at: occurredAt,
+    };
+    await post(`${apiUrl}/v1/touchpoints`, JSON.stringify(touch), key);
+    const form = {
+      external_id: externalId,
+      email: `bench-${i}@example.com`,
+      crm_ids: { hubspot_deal_id: String(DEAL_BASE + i) },
+    };
+    await post(`${apiUrl}/v1/forms`, JSON.stringify(form), key);
+  });
+}
+
+/** One HubSpot webhook batch: a dealstage → closedwon change per deal (HubSpot's real batch shape). */
+const deliveryBody = (dealIds, occurredAt, delivery) =>
+  JSON.stringify(
+    dealIds.map((objectId, i) => ({
+      eventId: delivery * PER_DELIVERY + i + 1,
+      subscriptionId: 2,
+      portalId: 62515,
+      appId: 3,
+      occurredAt,
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId: Number(objectId),
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+    })),
+  );
+
+/** Waits until Graph has every event, failing early when nothing arrives for STALL_MS or a service died. */
+async function waitForGraph(graph, events, services, sql) {
+  const deadline = Date.now() + WAIT_MS;
+  let seen = -1;
+  let progressAt = Date.now();
+  while (graph.distinct() < events) {
+    for (const service of services) service.assertAlive();
+    if (graph.distinct() !== seen) [seen, progressAt] = [graph.distinct(), Date.now()];
+    if (Date.now() > deadline || Date.now() - progressAt > STALL_MS) {
+      const stuck = JSON.stringify(await stuckCounts(sql));
+      throw new Error(`only ${seen}/${events} events reached Graph; statuses: ${stuck}`);
+    }
+    await sleep(20);
+  }
+}
+
+async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {}, events = 10_000, root }) {
+  if (!queuePrefix || queuePrefix === 'bull') throw new Error('give the benchmark its own QUEUE_PREFIX');
+  const { signHubspotV3 } = require(path.join(root, 'dist/libs/crm/src/hubspot/sign.js'));
+
+  // The baseline runs before and after the pipeline and the best run counts: on a shared machine, load
+  // that comes and goes during the run then weighs on both sides alike (os.loadavg() is reported too).
+  const load = [os.loadavg()[0]];
+  const noop = () => benchBullmqNoop({ root, redisUrl, prefix: `${queuePrefix}_noop`, jobs: events });
+  log(`pipeline baseline: BullMQ no-op jobs (${events}, addBulk of ${PER_DELIVERY}, concurrency 50 and 100)`);
+  const before = await noop();
+
+  const services = [];
+  const sql = new Client({ connectionString: databaseUrl });
+  let graph;
+  try {
+    await sql.connect();
+    graph = await startFakeGraph({ accessToken: META_TOKEN, pixelId: PIXEL_ID });
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: queuePrefix,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      INGEST_API_KEY: INGEST_KEY,
+      HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
+      META_PIXEL_ID: PIXEL_ID,
+      META_ACCESS_TOKEN: META_TOKEN,
+      META_GRAPH_URL: graph.url,
+    };
+    const api = spawnService(root, 'api', env);
+    services.push(api);
+    const worker = spawnService(root, 'worker', env);
+    services.push(worker);
+    await Promise.all([waitForApi(api, apiUrl), waitForWorker(worker, redisUrl, queuePrefix)]);
+
+    log(`pipeline: seeding ${events} journeys (touchpoint + form with a HubSpot deal id, 50 in flight)`);
+    const seedStarted = Date.now();
+    await seed(apiUrl, events);
+    const seed_s = +((Date.now() - seedStarted) / 1000).toFixed(1);
+    log(`pipeline: seeded in ${seed_s} s`);
+
+    const dealIds = Array.from({ length: events }, (_, i) => String(DEAL_BASE + i));
+    const deliveries = Array.from({ length: Math.ceil(events / PER_DELIVERY) }, (_, n) =>
+      dealIds.slice(n * PER_DELIVERY, (n + 1) * PER_DELIVERY),
+    );
+    log(
+      `pipeline: ${deliveries.length} signed HubSpot deliveries of ≤ ${PER_DELIVERY} changes, 10 in flight`,
+    );
+    const uri = `${apiUrl}/webhooks/hubspot`;
+    const occurredAt = Date.now() - 60_000;
+    const receipts = new Map();
+    const started = Date.now();
+    await inPool(deliveries, 10, async (ids, n) => {
+      const body = deliveryBody(ids, occurredAt, n);
+      // Signed just before sending: HubSpot's v3 timestamp must be under 5 minutes old.
+      await post(uri, body, signHubspotV3({ uri, rawBody: body, clientSecret: HUBSPOT_SECRET }));
+      const at = Date.now();
+      for (const id of ids) receipts.set(id, at);
+    });
+    log(
+      `pipeline: all deliveries accepted in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for Graph`,
+    );
+    await waitForGraph(graph, events, services, sql);
+    // Read before stopping: VmHWM is the peak over seeding and the timed part.
+    const rss_mb = { api: peakRssMb(api.child.pid), worker: peakRssMb(worker.child.pid) };
+    await sleep(500); // let late duplicates (if any) arrive before counting them
+    const figures = report({ rows: await loadRows(sql), receipts, graph, started });
+    if (figures.unmatched)
+      throw new Error(`${figures.unmatched} event_ids at Graph match no capi_events row of this run`);
+    const events_per_s = Math.round(events / ((figures.last_at_graph - started) / 1000));
+    await Promise.all(services.map((service) => stopService(service)));
+    load.push(os.loadavg()[0]);
+    log('pipeline baseline: again, after the pipeline');
+    const after = await noop();
+    const baseline = [before, after].reduce((a, b) => (b.jobs_per_s > a.jobs_per_s ? b : a));
+    return {
+      events,
+      events_per_s,
+      ...figures.latency,
+      graph_requests: graph.stats.requests,
+      events_per_request: +(graph.stats.events / graph.stats.requests).toFixed(1),
+      duplicates: figures.duplicates,
+      baseline_jobs_per_s: baseline.jobs_per_s,
+      ratio: +(events_per_s / baseline.jobs_per_s).toFixed(2),
+      baseline_p95_ms: baseline.p95_ms,
+      baseline_concurrency: baseline.concurrency,
+      baseline_runs: [
+        ...before.runs.map((run) => ({ phase: 'before', ...run })),
+        ...after.runs.map((run) => ({ phase: 'after', ...run })),
+      ],
+      baseline_rss_mb: Math.max(before.rss_mb, after.rss_mb),
+      rss_mb,
+      seed_s,
+      statuses: figures.statuses,
+      stages: figures.stages,
+      stage_done_s: figures.stage_done_s,
+      load_avg_1m: load.map((value) => +value.toFixed(1)),
+    };
+  } finally {
+    await Promise.all(services.map((service) => stopService(service)));
+    await graph?.stop();
+    await sql.end().catch(() => undefined);
+    await dropQueues(redisUrl, queuePrefix).catch((error) => log(`pipeline: queues kept: ${error.message}`));
+  }
+}
+
+/** The run's lifecycle and dispatch jobs (kept a day by the job options) go with the run. */
+async function dropQueues(redisUrl, prefix) {
+  const { Queue } = require('bullmq');
+  for (const name of ['lifecycle', 'dispatch']) {
+    const queue = new Queue(name, { connection: { url: redisUrl }, prefix });
+    await queue.obliterate({ force: true }).finally(() => queue.close());
+  }
+}
+
+module.exports = { benchPipeline };
+
+if (require.main === module && process.argv.includes('--standalone')) {
+  require('./pipeline-standalone.js')
+    .main(benchPipeline)
+    .catch((error) => {
+      process.stderr.write(`${error.stack ?? error}\n`);
+      process.exit(1);
+    });
+}
