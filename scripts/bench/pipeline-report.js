@@ -2,6 +2,7 @@
 // figures never depend on re-deriving the project's event_id scheme), and where the time went per stage
 // (stored → relayed onto the queue → joined + CAPI event queued → at Graph), from the rows' timestamps.
 'use strict';
+const { cpuSeconds } = require('./services.js');
 
 const percentile = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
@@ -77,6 +78,32 @@ function report({ rows, receipts, graph, started }) {
   };
 }
 
+/**
+ * CPU seconds used so far by the Postgres backends serving this database (pid → seconds), read from /proc:
+ * with the api's and the worker's own CPU it tells whether the pipeline waited on CPU or on round trips.
+ * Backends that close during the run drop out, so the sum is a lower bound.
+ */
+async function postgresCpu(sql) {
+  const { rows } = await sql.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const used = new Map();
+  for (const { pid } of rows) {
+    try {
+      used.set(pid, cpuSeconds(pid));
+    } catch {
+      // not readable (Postgres in a container) or already gone
+    }
+  }
+  return used;
+}
+
+function postgresCpuUsed(before, after) {
+  let sum = 0;
+  for (const [pid, seconds] of after) sum += seconds - (before.get(pid) ?? 0);
+  return after.size ? +sum.toFixed(1) : null;
+}
+
 /** Status counts, for a run that timed out: where the events are stuck. */
 async function stuckCounts(sql) {
   const count = async (table) =>
@@ -89,4 +116,4 @@ async function stuckCounts(sql) {
   return { lifecycle_events: await count('lifecycle_events'), capi_events: await count('capi_events') };
 }
 
-module.exports = { loadRows, report, stuckCounts, spread };
+module.exports = { loadRows, postgresCpu, postgresCpuUsed, report, stuckCounts, spread };

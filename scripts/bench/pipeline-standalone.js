@@ -54,6 +54,11 @@ function print(result, log) {
     `last event done at +s: stored ${done.stored}, relayed ${done.relayed}, joined ${done.queued}, ` +
       `at Graph ${done.graph}; seeding took ${result.seed_s} s`,
   );
+  const timed = done.graph.toFixed(1);
+  log(
+    `CPU seconds in the ${timed} s timed part: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
+      `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
+  );
   const [loadBefore, loadAfter] = result.load_avg_1m;
   log(`load average (1 min) before/after: ${loadBefore}/${loadAfter} on ${os.cpus().length} CPUs`);
   if (Math.max(loadBefore, loadAfter) > os.cpus().length)

@@ -10,8 +10,18 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { benchBullmqNoop } = require('./bullmq-baseline.js');
 const { startFakeGraph } = require('./fake-graph.js');
-const { loadRows, report, stuckCounts } = require('./pipeline-report.js');
+const { loadRows, postgresCpu, postgresCpuUsed, report, stuckCounts } = require('./pipeline-report.js');
 const {
+  DEAL_BASE,
+  INGEST_KEY,
+  PER_DELIVERY,
+  deliveryBody,
+  inPool,
+  post,
+  seed,
+} = require('./pipeline-traffic.js');
+const {
+  cpuSeconds,
   freePort,
   peakRssMb,
   sleep,
@@ -24,81 +34,8 @@ const {
 const PIXEL_ID = '1234567890123';
 const META_TOKEN = 'EAAB-bench-access-token';
 const HUBSPOT_SECRET = 'hubspot-client-secret-for-bench';
-const INGEST_KEY = 'bench-ingest-key-0123456789';
-const DEAL_BASE = 9_000_000_000; // HubSpot object ids are numbers
-const PER_DELIVERY = 100; // HubSpot batches up to 100 events per webhook request
-const UA =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 const WAIT_MS = 5 * 60_000;
 const STALL_MS = 60_000;
-
-/** Runs `task(item, index)` over items with at most `limit` in flight; rejects on the first failure. */
-async function inPool(items, limit, task) {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await task(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
-async function post(url, body, headers) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${text.slice(0, 500)}`);
-}
-
-/**
- * A landing with fbclid + UTMs, then a form with an email and the deal id, so the deal joins at crm_link
- * (no HubSpot API token is configured). Through the public endpoints, 50 journeys in flight: ~20 s for
- * 10,000 on a 2-core machine, fast enough that writing rows directly via SQL is not worth the drift.
- */
-async function seed(apiUrl, count) {
-  const ids = Array.from({ length: count }, (_, i) => i);
-  const key = { 'x-api-key': INGEST_KEY };
-  const occurredAt = new Date(Date.now() - 3600_000).toISOString();
-  await inPool(ids, 50, async (i) => {
-    const externalId = `bench-pl-${i}`;
-    const touch = {
-      external_id: externalId,
-      url: `https://www.shop.test/landing?utm_source=facebook&utm_medium=paid&utm_campaign=bench&fbclid=IwAR-bench-${i}`,
-      ip: '203.0.113.10',
-      user_agent: UA,
-      occurred_at: occurredAt,
-    };
-    await post(`${apiUrl}/v1/touchpoints`, JSON.stringify(touch), key);
-    const form = {
-      external_id: externalId,
-      email: `bench-${i}@example.com`,
-      crm_ids: { hubspot_deal_id: String(DEAL_BASE + i) },
-    };
-    await post(`${apiUrl}/v1/forms`, JSON.stringify(form), key);
-  });
-}
-
-/** One HubSpot webhook batch: a dealstage → closedwon change per deal (HubSpot's real batch shape). */
-const deliveryBody = (dealIds, occurredAt, delivery) =>
-  JSON.stringify(
-    dealIds.map((objectId, i) => ({
-      eventId: delivery * PER_DELIVERY + i + 1,
-      subscriptionId: 2,
-      portalId: 62515,
-      appId: 3,
-      occurredAt,
-      subscriptionType: 'deal.propertyChange',
-      attemptNumber: 0,
-      objectId: Number(objectId),
-      propertyName: 'dealstage',
-      propertyValue: 'closedwon',
-    })),
-  );
 
 /** Waits until Graph has every event, failing early when nothing arrives for STALL_MS or a service died. */
 async function waitForGraph(graph, events, services, sql) {
@@ -170,6 +107,9 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     const uri = `${apiUrl}/webhooks/hubspot`;
     const occurredAt = Date.now() - 60_000;
     const receipts = new Map();
+    const cpuAt = () => ({ api: cpuSeconds(api.child.pid), worker: cpuSeconds(worker.child.pid) });
+    const cpuBefore = cpuAt();
+    const postgresBefore = await postgresCpu(sql);
     const started = Date.now();
     await inPool(deliveries, 10, async (ids, n) => {
       const body = deliveryBody(ids, occurredAt, n);
@@ -184,6 +124,14 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     await waitForGraph(graph, events, services, sql);
     // Read before stopping: VmHWM is the peak over seeding and the timed part.
     const rss_mb = { api: peakRssMb(api.child.pid), worker: peakRssMb(worker.child.pid) };
+    const cpuAfter = cpuAt();
+    const postgresAfter = await postgresCpu(sql);
+    // CPU seconds each service used in the timed part: says which process (if any) was the bottleneck.
+    const cpu_s = {
+      api: +(cpuAfter.api - cpuBefore.api).toFixed(1),
+      worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(1),
+      postgres: postgresCpuUsed(postgresBefore, postgresAfter),
+    };
     await sleep(500); // let late duplicates (if any) arrive before counting them
     const figures = report({ rows: await loadRows(sql), receipts, graph, started });
     if (figures.unmatched)
@@ -211,6 +159,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       ],
       baseline_rss_mb: Math.max(before.rss_mb, after.rss_mb),
       rss_mb,
+      cpu_s,
       seed_s,
       statuses: figures.statuses,
       stages: figures.stages,

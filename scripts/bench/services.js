@@ -85,6 +85,14 @@ function peakRssMb(pid) {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
+/** CPU time (user + system) the process has used so far, in seconds (Linux clock ticks are 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** SIGTERM (Nest runs its shutdown hooks), SIGKILL after `graceMs`; resolves once the process is gone. */
 async function stopService(service, graceMs = 5_000) {
   const { child } = service;
@@ -96,4 +104,13 @@ async function stopService(service, graceMs = 5_000) {
   clearTimeout(timer);
 }
 
-module.exports = { freePort, spawnService, waitForApi, waitForWorker, peakRssMb, stopService, sleep };
+module.exports = {
+  cpuSeconds,
+  freePort,
+  spawnService,
+  waitForApi,
+  waitForWorker,
+  peakRssMb,
+  stopService,
+  sleep,
+};
