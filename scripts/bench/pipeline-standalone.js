@@ -41,7 +41,8 @@ function print(result, log) {
       `its p95 is add → completion, its RSS that bare Node + BullMQ process`,
   );
   log(
-    `Graph: ${result.graph_requests} requests, ${result.events_per_request} events/request, ` +
+    `Graph: ${result.graph_requests} requests (${result.graph_refused} refused), ` +
+      `${result.events_per_request} events/request, ` +
       `${result.duplicates} duplicates; lifecycle statuses ${JSON.stringify(result.statuses)}`,
   );
   const { relay, join, dispatch } = result.stages;

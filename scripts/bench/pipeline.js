@@ -147,6 +147,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       events_per_s,
       ...figures.latency,
       graph_requests: graph.stats.requests,
+      graph_refused: graph.stats.refused,
       events_per_request: +(graph.stats.events / graph.stats.requests).toFixed(1),
       duplicates: figures.duplicates,
       baseline_jobs_per_s: baseline.jobs_per_s,
