@@ -2,7 +2,7 @@
 // Pipeline benchmark: `events` signed HubSpot deal stage changes (closedwon, batches of 100 per delivery as
 // HubSpot sends them) → api → worker (relay, join via crm_links, dispatch) → a local fake Graph API.
 // Figures: events/s and receipt → Graph latency, against BullMQ's own no-op job throughput on the same
-// Redis in the same run; peak RSS of api and worker. Used by `npm run bench`; on its own:
+// Redis in the same run; peak RSS of api and worker. Exports benchPipeline for `npm run bench`; on its own:
 //   node scripts/bench/pipeline.js --standalone [--events N]   (creates, migrates and drops its database)
 'use strict';
 const os = require('node:os');
