@@ -61,8 +61,11 @@ function print(result, log) {
       `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
   );
   const [loadBefore, loadAfter] = result.load_avg_1m;
-  log(`load average (1 min) before/after: ${loadBefore}/${loadAfter} on ${os.cpus().length} CPUs`);
-  if (Math.max(loadBefore, loadAfter) > os.cpus().length)
+  log(
+    `load average (1 min): ${loadBefore} at the start (other work), ${loadAfter} after the pipeline ` +
+      `(includes this run), ${os.cpus().length} CPUs`,
+  );
+  if (loadBefore > os.cpus().length / 2)
     log('warning: the machine was busy with other work; figures are noisy, ratios less so');
 }
 
