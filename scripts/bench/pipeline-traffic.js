@@ -41,7 +41,7 @@ async function post(url, body, headers) {
  * (no HubSpot API token is configured). Through the public endpoints, 50 journeys in flight, so the rows
  * the worker reads (visitor with fbc, touchpoints, identities, crm_links, form_submissions) are exactly
  * what ingest writes; SQL-written rows would drift from it. Ingest runs ~3,900 req/s on a quiet 2-core
- * machine (README), so 10,000 journeys take ~10 s there; 75-100 s were seen with other runs sharing the
+ * machine (README), so 10,000 journeys take ~10 s there; 35-100 s were seen with other runs sharing the
  * machine's Postgres, which is setup time only (not part of the figures).
  */
 async function seed(apiUrl, count) {
