@@ -1,0 +1,119 @@
+// Turns a pipeline run into figures: receipt → Graph latency per event (matched through capi_events, so the
+// figures never depend on re-deriving the project's event_id scheme), and where the time went per stage
+// (stored → relayed onto the queue → joined + CAPI event queued → at Graph), from the rows' timestamps.
+'use strict';
+const { cpuSeconds } = require('./services.js');
+
+const percentile = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
+
+function spread(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return {
+    p50_ms: Math.round(percentile(sorted, 0.5)),
+    p95_ms: Math.round(percentile(sorted, 0.95)),
+    max_ms: Math.round(sorted.at(-1) ?? NaN),
+  };
+}
+
+/** Lifecycle and CAPI rows of the run, timestamps as epoch ms (same host, same clock as the benchmark). */
+async function loadRows(sql) {
+  const ms = (column) => `(extract(epoch from ${column}) * 1000)::float8`;
+  const { rows } = await sql.query(
+    `SELECT l.object_id, l.status, c.event_id, ${ms('l.created_at')} AS stored, ${ms('l.enqueued_at')} AS relayed,
+            ${ms('c.created_at')} AS queued, ${ms('c.sent_at')} AS sent
+     FROM lifecycle_events l LEFT JOIN capi_events c ON c.lifecycle_event_id = l.id
+     WHERE l.provider = 'hubspot'`,
+  );
+  return rows;
+}
+
+/**
+ * `receipts`: deal id → when its delivery was answered 200; `graph`: the fake's arrivals (event_id → times);
+ * `started`: when the first delivery was sent.
+ */
+function report({ rows, receipts, graph, started }) {
+  const byEventId = new Map(rows.filter((row) => row.event_id).map((row) => [row.event_id, row]));
+  const latencies = [];
+  const stages = { relay: [], join: [], dispatch: [] };
+  const ends = { stored: 0, relayed: 0, queued: 0, graph: 0 };
+  let unmatched = 0;
+  let duplicates = 0;
+  for (const [eventId, times] of graph.arrivals) {
+    duplicates += times.length - 1;
+    const row = byEventId.get(eventId);
+    const receipt = row && receipts.get(row.object_id);
+    if (receipt === undefined) {
+      unmatched++;
+      continue;
+    }
+    const arrived = times[0];
+    latencies.push(arrived - receipt);
+    stages.relay.push(row.relayed - row.stored);
+    stages.join.push(row.queued - row.relayed);
+    stages.dispatch.push(arrived - row.queued);
+    ends.stored = Math.max(ends.stored, row.stored);
+    ends.relayed = Math.max(ends.relayed, row.relayed);
+    ends.queued = Math.max(ends.queued, row.queued);
+    ends.graph = Math.max(ends.graph, arrived);
+  }
+  const statuses = {};
+  for (const row of rows) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+  return {
+    latency: spread(latencies),
+    matched: latencies.length,
+    unmatched,
+    duplicates,
+    last_at_graph: ends.graph,
+    statuses,
+    stages: {
+      relay: spread(stages.relay),
+      join: spread(stages.join),
+      dispatch: spread(stages.dispatch),
+    },
+    /** When each stage had handled its last event, in seconds after the first delivery was sent. */
+    stage_done_s: Object.fromEntries(
+      Object.entries(ends).map(([stage, at]) => [stage, +((at - started) / 1000).toFixed(2)]),
+    ),
+  };
+}
+
+/**
+ * CPU seconds used so far by the Postgres backends serving this database (pid → seconds), read from /proc:
+ * with the api's and the worker's own CPU it tells whether the pipeline waited on CPU or on round trips.
+ * Backends that close during the run drop out, so the sum is a lower bound.
+ */
+async function postgresCpu(sql) {
+  const { rows } = await sql.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const used = new Map();
+  for (const { pid } of rows) {
+    try {
+      used.set(pid, cpuSeconds(pid));
+    } catch {
+      // not readable (Postgres in a container) or already gone
+    }
+  }
+  return used;
+}
+
+function postgresCpuUsed(before, after) {
+  let sum = 0;
+  for (const [pid, seconds] of after) sum += seconds - (before.get(pid) ?? 0);
+  return after.size ? +sum.toFixed(1) : null;
+}
+
+/** Status counts, for a run that timed out: where the events are stuck. */
+async function stuckCounts(sql) {
+  const count = async (table) =>
+    Object.fromEntries(
+      (await sql.query(`SELECT status, count(*)::int AS n FROM ${table} GROUP BY status`)).rows.map((row) => [
+        row.status,
+        row.n,
+      ]),
+    );
+  return { lifecycle_events: await count('lifecycle_events'), capi_events: await count('capi_events') };
+}
+
+module.exports = { loadRows, postgresCpu, postgresCpuUsed, report, stuckCounts, spread };
