@@ -20,7 +20,7 @@ function spread(values) {
 async function loadRows(sql) {
   const ms = (column) => `(extract(epoch from ${column}) * 1000)::float8`;
   const { rows } = await sql.query(
-    `SELECT l.object_id, l.status, c.event_id, ${ms('l.created_at')} AS stored, ${ms('l.enqueued_at')} AS relayed,
+    `SELECT l.object_id, l.event_name, l.status, c.event_id, ${ms('l.created_at')} AS stored, ${ms('l.enqueued_at')} AS relayed,
             ${ms('c.created_at')} AS queued, ${ms('c.sent_at')} AS sent
      FROM lifecycle_events l LEFT JOIN capi_events c ON c.lifecycle_event_id = l.id
      WHERE l.provider = 'hubspot'`,
@@ -29,19 +29,22 @@ async function loadRows(sql) {
 }
 
 /**
- * `receipts`: deal id → when its delivery was answered 200; `graph`: the fake's arrivals (event_id → times);
- * `started`: when the first delivery was sent.
+ * One phase of the run (its event name): `receipts`: deal id → when its delivery was answered 200; `graph`:
+ * the fake's arrivals (event_id → times); `started`: when the phase's first delivery was sent.
  */
-function report({ rows, receipts, graph, started }) {
-  const byEventId = new Map(rows.filter((row) => row.event_id).map((row) => [row.event_id, row]));
+function report({ rows, receipts, graph, started, eventName }) {
+  const byEventId = new Map(
+    rows.filter((row) => row.event_id && row.event_name === eventName).map((row) => [row.event_id, row]),
+  );
   const latencies = [];
   const stages = { relay: [], join: [], dispatch: [] };
   const ends = { stored: 0, relayed: 0, queued: 0, graph: 0 };
   let unmatched = 0;
   let duplicates = 0;
   for (const [eventId, times] of graph.arrivals) {
-    duplicates += times.length - 1;
     const row = byEventId.get(eventId);
+    if (!row) continue; // the other phase's event
+    duplicates += times.length - 1;
     const receipt = row && receipts.get(row.object_id);
     if (receipt === undefined) {
       unmatched++;
@@ -58,7 +61,9 @@ function report({ rows, receipts, graph, started }) {
     ends.graph = Math.max(ends.graph, arrived);
   }
   const statuses = {};
-  for (const row of rows) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+  for (const row of rows.filter((r) => r.event_name === eventName)) {
+    statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+  }
   return {
     latency: spread(latencies),
     matched: latencies.length,

@@ -29,9 +29,15 @@ function print(result, log) {
   };
   log('');
   log(`${'figure'.padEnd(30)} ${'project'.padEnd(9)} ${'baseline'.padEnd(9)} ${'ratio'.padEnd(6)} target`);
-  row('pipeline events/s', result.events_per_s, result.baseline_jobs_per_s, '>= 2000');
-  row('receipt→Graph p95 ms', result.p95_ms, result.baseline_p95_ms, '<= 2000');
-  row('receipt→Graph p50 / max ms', `${result.p50_ms}/${result.max_ms}`, '-', '');
+  row('pipeline events/s (burst)', result.events_per_s, result.baseline_jobs_per_s, '>= 2000');
+  row(`p95 ms at ${result.paced_events_per_s}/s`, result.p95_ms, result.baseline_p95_ms, '<= 2000');
+  row('p50 / max ms at that rate', `${result.p50_ms}/${result.max_ms}`, '-', '');
+  row(
+    'burst p50 / p95 ms (backlog)',
+    `${result.burst_latency.p50_ms}/${result.burst_latency.p95_ms}`,
+    '-',
+    '',
+  );
   row('api peak RSS MB', result.rss_mb.api, result.baseline_rss_mb, '<= 300');
   row('worker peak RSS MB', result.rss_mb.worker, result.baseline_rss_mb, '<= 300');
   log('');
@@ -45,19 +51,19 @@ function print(result, log) {
       `${result.events_per_request} events/request, ` +
       `${result.duplicates} duplicates; lifecycle statuses ${JSON.stringify(result.statuses)}`,
   );
-  const { relay, join, dispatch } = result.stages;
+  for (const [phase, { relay, join, dispatch }] of Object.entries(result.stages)) {
+    log(
+      `${phase} stages p50/p95 ms: relay (stored → queued) ${relay.p50_ms}/${relay.p95_ms}, ` +
+        `join (queued → CAPI event) ${join.p50_ms}/${join.p95_ms}, dispatch (→ Graph) ${dispatch.p50_ms}/${dispatch.p95_ms}`,
+    );
+  }
   const done = result.stage_done_s;
   log(
-    `stages p50/p95 ms: relay (stored → queued) ${relay.p50_ms}/${relay.p95_ms}, ` +
-      `join (queued → CAPI event) ${join.p50_ms}/${join.p95_ms}, dispatch (→ Graph) ${dispatch.p50_ms}/${dispatch.p95_ms}`,
-  );
-  log(
-    `last event done at +s: stored ${done.stored}, relayed ${done.relayed}, joined ${done.queued}, ` +
+    `burst: last event done at +s: stored ${done.stored}, relayed ${done.relayed}, joined ${done.queued}, ` +
       `at Graph ${done.graph}; seeding took ${result.seed_s} s`,
   );
-  const timed = done.graph.toFixed(1);
   log(
-    `CPU seconds in the ${timed} s timed part: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
+    `CPU seconds in both timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
       `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
   );
   const [loadBefore, loadAfter] = result.load_avg_1m;

@@ -67,11 +67,11 @@ async function seed(apiUrl, count) {
   });
 }
 
-/** One HubSpot webhook batch: a dealstage → closedwon change per deal (HubSpot's real batch shape). */
-const deliveryBody = (dealIds, occurredAt, delivery) =>
+/** One HubSpot webhook batch: a dealstage change per deal (HubSpot's real batch shape). */
+const deliveryBody = (dealIds, occurredAt, delivery, stage = 'closedwon') =>
   JSON.stringify(
     dealIds.map((objectId, i) => ({
-      eventId: delivery * PER_DELIVERY + i + 1,
+      eventId: (stage === 'closedwon' ? 0 : 1e9) + delivery * PER_DELIVERY + i + 1,
       subscriptionId: 2,
       portalId: 62515,
       appId: 3,
@@ -80,8 +80,19 @@ const deliveryBody = (dealIds, occurredAt, delivery) =>
       attemptNumber: 0,
       objectId: Number(objectId),
       propertyName: 'dealstage',
-      propertyValue: 'closedwon',
+      propertyValue: stage,
     })),
   );
 
-module.exports = { DEAL_BASE, INGEST_KEY, PER_DELIVERY, deliveryBody, inPool, post, seed };
+/** Runs `task(item, index)` for each item at a steady rate (`perSecond` starts), whatever the answers take. */
+async function paced(items, perSecond, task) {
+  const started = Date.now();
+  await Promise.all(
+    items.map(async (item, index) => {
+      await new Promise((resolve) => setTimeout(resolve, started + (index * 1000) / perSecond - Date.now()));
+      await task(item, index);
+    }),
+  );
+}
+
+module.exports = { DEAL_BASE, INGEST_KEY, PER_DELIVERY, deliveryBody, inPool, paced, post, seed };

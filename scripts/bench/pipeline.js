@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Pipeline benchmark: `events` signed HubSpot deal stage changes (closedwon, batches of 100 per delivery as
-// HubSpot sends them) → api → worker (relay, join via crm_links, dispatch) → a local fake Graph API.
-// Figures: events/s and receipt → Graph latency, against BullMQ's own no-op job throughput on the same
-// Redis in the same run; peak RSS of api and worker. Exports benchPipeline for `npm run bench`; on its own:
+// Pipeline benchmark: signed HubSpot deal stage changes (batches of 100 per delivery, as HubSpot sends them)
+// → api → worker (relay, join via crm_links, dispatch) → a local fake Graph API, for `events` deals twice:
+// a burst of qualifiedtobuy changes (throughput: events/s) and then closedwon changes paced at 2,000
+// events/s (latency: receipt → Graph p50/p95). Baseline: BullMQ's own no-op job throughput on the same
+// Redis in the same run. Also peak RSS of api and worker. Exports benchPipeline for `npm run bench`; on its own:
 //   node scripts/bench/pipeline.js --standalone [--events N]   (creates, migrates and drops its database)
 'use strict';
 const os = require('node:os');
@@ -17,6 +18,7 @@ const {
   PER_DELIVERY,
   deliveryBody,
   inPool,
+  paced,
   post,
   seed,
 } = require('./pipeline-traffic.js');
@@ -35,6 +37,8 @@ const PIXEL_ID = '1234567890123';
 const META_TOKEN = 'EAAB-bench-access-token';
 const HUBSPOT_SECRET = 'hubspot-client-secret-for-bench';
 const WAIT_MS = 5 * 60_000;
+/** The issue's throughput target: the latency phase sends at this rate. */
+const PACED_EVENTS_PER_S = 2_000;
 const STALL_MS = 60_000;
 
 /** Waits until Graph has every event, failing early when nothing arrives for STALL_MS or a service died. */
@@ -105,28 +109,47 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     const deliveries = Array.from({ length: Math.ceil(events / PER_DELIVERY) }, (_, n) =>
       dealIds.slice(n * PER_DELIVERY, (n + 1) * PER_DELIVERY),
     );
-    log(
-      `pipeline: ${deliveries.length} signed HubSpot deliveries of ≤ ${PER_DELIVERY} changes, 10 in flight`,
-    );
     const uri = `${apiUrl}/webhooks/hubspot`;
     const occurredAt = Date.now() - 60_000;
-    const receipts = new Map();
     const cpuAt = () => ({ api: cpuSeconds(api.child.pid), worker: cpuSeconds(worker.child.pid) });
     const cpuBefore = cpuAt();
     const postgresBefore = await postgresCpu(sql);
-    const started = Date.now();
-    await inPool(deliveries, 10, async (ids, n) => {
-      const body = deliveryBody(ids, occurredAt, n);
-      // Signed just before sending: HubSpot's v3 timestamp must be under 5 minutes old.
-      await post(uri, body, signHubspotV3({ uri, rawBody: body, clientSecret: HUBSPOT_SECRET }));
-      const at = Date.now();
-      for (const id of ids) receipts.set(id, at);
+
+    /** Sends every deal's change to `stage` (in a burst, or paced at `perSecond` events), waits for Graph. */
+    const phase = async ({ stage, eventName, perSecond, graphTotal }) => {
+      const receipts = new Map();
+      const send = async (ids, n) => {
+        const body = deliveryBody(ids, occurredAt, n, stage);
+        // Signed just before sending: HubSpot's v3 timestamp must be under 5 minutes old.
+        await post(uri, body, signHubspotV3({ uri, rawBody: body, clientSecret: HUBSPOT_SECRET }));
+        const at = Date.now();
+        for (const id of ids) receipts.set(id, at);
+      };
+      const started = Date.now();
+      if (perSecond) await paced(deliveries, perSecond / PER_DELIVERY, send);
+      else await inPool(deliveries, 10, send);
+      log(`pipeline: ${stage} deliveries accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await waitForGraph(graph, graphTotal, services, sql);
+      await sleep(500); // let late duplicates (if any) arrive before counting them
+      const figures = report({ rows: await loadRows(sql), receipts, graph, started, eventName });
+      if (figures.unmatched)
+        throw new Error(`${figures.unmatched} event_ids at Graph match no capi_events row of this run`);
+      return { ...figures, events_per_s: Math.round(events / ((figures.last_at_graph - started) / 1000)) };
+    };
+
+    // Throughput: every change at once (HubSpot delivering a backlog, 10 deliveries in flight).
+    log(`pipeline: burst of ${deliveries.length} signed HubSpot deliveries of ≤ ${PER_DELIVERY} changes`);
+    const burst = await phase({ stage: 'qualifiedtobuy', eventName: 'QualifiedLead', graphTotal: events });
+    // Latency: the same deals closing, sent at the target rate, so the p95 is the pipeline's own delay
+    // rather than time spent queued behind a backlog the burst created on purpose.
+    log(`pipeline: the same deals won, paced at ${PACED_EVENTS_PER_S} events/s`);
+    const steady = await phase({
+      stage: 'closedwon',
+      eventName: 'DealWon',
+      perSecond: PACED_EVENTS_PER_S,
+      graphTotal: 2 * events,
     });
-    log(
-      `pipeline: all deliveries accepted in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for Graph`,
-    );
-    await waitForGraph(graph, events, services, sql);
-    // Read before stopping: VmHWM is the peak over seeding and the timed part.
+    // Read before stopping: VmHWM is the peak over seeding and both phases.
     const rss_mb = { api: peakRssMb(api.child.pid), worker: peakRssMb(worker.child.pid) };
     const cpuAfter = cpuAt();
     const postgresAfter = await postgresCpu(sql);
@@ -136,11 +159,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(1),
       postgres: postgresCpuUsed(postgresBefore, postgresAfter),
     };
-    await sleep(500); // let late duplicates (if any) arrive before counting them
-    const figures = report({ rows: await loadRows(sql), receipts, graph, started });
-    if (figures.unmatched)
-      throw new Error(`${figures.unmatched} event_ids at Graph match no capi_events row of this run`);
-    const events_per_s = Math.round(events / ((figures.last_at_graph - started) / 1000));
+    const events_per_s = burst.events_per_s;
     await Promise.all(services.map((service) => stopService(service)));
     load.push(os.loadavg()[0]);
     log('pipeline baseline: again, after the pipeline');
@@ -149,11 +168,14 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     return {
       events,
       events_per_s,
-      ...figures.latency,
+      ...steady.latency,
+      paced_events_per_s: PACED_EVENTS_PER_S,
+      paced_achieved_events_per_s: steady.events_per_s,
+      burst_latency: burst.latency,
       graph_requests: graph.stats.requests,
       graph_refused: graph.stats.refused,
       events_per_request: +(graph.stats.events / graph.stats.requests).toFixed(1),
-      duplicates: figures.duplicates,
+      duplicates: burst.duplicates + steady.duplicates,
       baseline_jobs_per_s: baseline.jobs_per_s,
       ratio: +(events_per_s / baseline.jobs_per_s).toFixed(2),
       baseline_p95_ms: baseline.p95_ms,
@@ -166,9 +188,9 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       rss_mb,
       cpu_s,
       seed_s,
-      statuses: figures.statuses,
-      stages: figures.stages,
-      stage_done_s: figures.stage_done_s,
+      statuses: { burst: burst.statuses, paced: steady.statuses },
+      stages: { burst: burst.stages, paced: steady.stages },
+      stage_done_s: burst.stage_done_s,
       load_avg_1m: load.map((value) => +value.toFixed(1)),
     };
   } finally {
