@@ -6,6 +6,7 @@
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { Client, Pool, Query } = require('pg');
 
@@ -121,9 +122,14 @@ class CopyFrom extends Query {
     super({ text, callback });
     this.source = source;
   }
+  handleError(error, connection) {
+    this.failed = true; // the server refused the COPY (bad row, constraint): stop generating the rest
+    super.handleError(error, connection);
+  }
   handleCopyInResponse(connection) {
     (async () => {
       for (const chunk of this.source) {
+        if (this.failed) return;
         connection.sendCopyFromChunk(chunk);
         if (connection.stream.writableNeedDrain)
           await new Promise((ok) => connection.stream.once('drain', ok));
@@ -218,6 +224,9 @@ async function benchJoin({ databaseUrl, log, visitors = 1e6, touchpointsPerVisit
   log(`join: loading ${visitors} visitors, ${visitors * touchpointsPerVisitor} touchpoints with COPY`);
   const loadS = await load(client, p, touchpointsPerVisitor, log).finally(() => client.end());
   log(`join: loaded in ${loadS} s; ${lookups} sequential lookups of each kind on one connection`);
+  log(
+    `join: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (a busy box inflates p99)`,
+  );
 
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   const repo = new LifecycleJoinRepository(pool);
