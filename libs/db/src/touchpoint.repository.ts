@@ -57,7 +57,7 @@ const CAMPAIGN_COLUMNS = [
   'li_fat_id',
 ] as const;
 
-/** Input columns of the batched statement, each sent as one array parameter: `[name, array type]`. */
+/** Input columns of the batched statement: `[name, type]` of each field of a row in its one JSON parameter. */
 const INPUT_COLUMNS: [string, string][] = [
   ['visitor_id', 'uuid'],
   ['external_id', 'text'],
@@ -91,8 +91,7 @@ const INPUT_COLUMNS: [string, string][] = [
 // rows in the same order. A batch never holds one external_id twice (ON CONFLICT may touch a row only once).
 const RECORD_TOUCHPOINTS_SQL = `
 WITH input AS (
-  SELECT * FROM unnest(${INPUT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-    AS t(${INPUT_COLUMNS.map(([name]) => name).join(', ')})
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(${INPUT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
 ),
 visitor AS (
   INSERT INTO visitors AS v (id, external_id, anonymous_id, first_fbc, first_fbc_at, last_fbc, last_fbclid,
@@ -137,8 +136,8 @@ SELECT i.touchpoint_id, visitor.id, i.event_name, i.event_id, i.occurred_at, i.s
 FROM input i JOIN visitor ON visitor.external_id = i.external_id
 RETURNING id, fbc`;
 
-const json = (value?: object) => (value ? JSON.stringify(value) : null);
-
+// The batch goes as one JSON parameter: JSON.stringify is native, where 36 array parameters would each be
+// escaped element by element in JavaScript (measured: a visible share of the api's CPU per request).
 function inputRow(tp: NewTouchpoint): unknown[] {
   return [
     tp.visitorId,
@@ -150,7 +149,7 @@ function inputRow(tp: NewTouchpoint): unknown[] {
     tp.fbp ?? null,
     tp.ip ?? null,
     tp.userAgent ?? null,
-    json(tp.consent),
+    tp.consent ?? null,
     tp.occurredAt,
     tp.externalIdHash,
     tp.fbcBuilt,
@@ -164,9 +163,14 @@ function inputRow(tp: NewTouchpoint): unknown[] {
     tp.hasCampaign,
     tp.isBot,
     tp.botReason ?? null,
-    json(tp.properties),
+    tp.properties ?? null,
   ];
 }
+
+const inputJson = (round: NewTouchpoint[]) =>
+  JSON.stringify(
+    round.map((tp) => Object.fromEntries(inputRow(tp).map((value, i) => [INPUT_COLUMNS[i][0], value]))),
+  );
 
 /** Measured on 2 cores: a 2 ms linger lets one commit carry tens of requests under load at no visible cost. */
 const LINGER_MS = 2;
@@ -212,12 +216,10 @@ export class TouchpointRepository {
   }
 
   private async write(round: NewTouchpoint[]): Promise<Map<NewTouchpoint, BatchOutcome<RecordedTouchpoint>>> {
-    const columns: unknown[][] = INPUT_COLUMNS.map(() => []);
-    for (const tp of round) inputRow(tp).forEach((value, i) => columns[i].push(value));
     const { rows } = await this.pool.query<{ id: string; fbc: string | null }>({
-      name: `record_touchpoints`,
+      name: 'record_touchpoints',
       text: RECORD_TOUCHPOINTS_SQL,
-      values: columns,
+      values: [inputJson(round)],
     });
     const written = new Map(rows.map((row) => [row.id, row]));
     return new Map(
