@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --json] [-- --duration 15] [-- --events 10000] [-- --join-visitors 1000000] [-- --only ingest,pipeline,join]
+// npm run bench [-- --json] [-- --duration 15] [-- --events 10000] [-- --join-visitors 1000000]
+//   [-- --join-lookups 20000] [-- --only ingest,pipeline,join]
 // Measures the project against baselines measured in the same run (ratios: machines are noisy) and prints
 // one row per figure: ingest (api vs bare node:http + pg), pipeline (signed HubSpot batches → Graph fake vs
 // BullMQ no-op jobs), join lookups (1M visitors / 10M touchpoints loaded with COPY vs a primary-key read),
@@ -20,6 +21,7 @@ const asJson = args.includes('--json');
 const duration = Number(option('--duration', 15));
 const events = Number(option('--events', 10_000));
 const joinVisitors = Number(option('--join-visitors', 1_000_000));
+const joinLookups = Number(option('--join-lookups', 20_000));
 const only = option('--only', 'ingest,pipeline,join').split(',');
 const serverUrl = process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -92,7 +94,9 @@ async function main() {
     summary.rss_mb.worker = summary.pipeline.rss_mb.worker;
   }
   if (only.includes('join')) {
-    summary.join = await withDatabase('join', (db) => benchJoin({ ...db, visitors: joinVisitors, log }));
+    summary.join = await withDatabase('join', (db) =>
+      benchJoin({ ...db, visitors: joinVisitors, lookups: joinLookups, log }),
+    );
   }
   summary.machine.load_after = os.loadavg()[0];
   if (asJson) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -18,6 +18,20 @@ const AUTOMATION =
 export function judgeBot(userAgent: string | undefined, webdriver?: unknown): BotVerdict {
   if (webdriver === true || webdriver === 'true') return { isBot: true, reason: 'webdriver' };
   if (!userAgent) return { isBot: false };
+  let verdict = verdicts.get(userAgent);
+  if (!verdict) {
+    verdict = judgeUserAgent(userAgent);
+    if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
+    verdicts.set(userAgent, verdict);
+  }
+  return verdict;
+}
+
+// Real traffic repeats a few thousand user agents; isbot's pattern is large, so each one is judged once.
+const VERDICTS_KEPT = 10_000;
+const verdicts = new Map<string, BotVerdict>();
+
+function judgeUserAgent(userAgent: string): BotVerdict {
   if (HEADLESS.test(userAgent)) return { isBot: true, reason: 'headless' };
   if (AUTOMATION.test(userAgent)) return { isBot: true, reason: 'automation' };
   if (isbot(userAgent)) return { isBot: true, reason: 'crawler' };
