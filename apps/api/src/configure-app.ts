@@ -62,8 +62,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   // Bull Board's routes (its page, assets and JSON API under /admin/queues/...) are plain Fastify routes that
-  // Nest middleware covers only at the exact path: the whole prefix is guarded here, and only here (a Nest
-  // middleware would also put Express-style middleware matching in front of every other request).
+  // Nest middleware covers only at the exact path: guard the whole prefix here.
   const guardDashboard = dashboardAuth(config.auth.adminToken);
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0];

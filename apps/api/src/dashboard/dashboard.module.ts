@@ -5,6 +5,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { DEFAULT_JOB_OPTIONS, DISPATCH_JOB_OPTIONS, DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';
+import { dashboardAuth } from './dashboard-auth';
 import { OperationsMetrics } from './operations-metrics';
 
 export const DASHBOARD_ROUTE = '/admin/queues';
@@ -29,6 +30,7 @@ export class DashboardModule {
         BullBoardModule.forRoot({
           route: DASHBOARD_ROUTE,
           adapter: FastifyAdapter,
+          middleware: dashboardAuth(config.auth.adminToken),
           boardOptions: { uiConfig: { boardTitle: 'Journey Store' } },
         }),
         BullBoardModule.forFeature(
