@@ -99,7 +99,7 @@ export interface Tally {
 /** The lifecycle events of the given deals, with a count per status. */
 export async function tally(t: PipelineEnv, ids: string[]): Promise<Tally> {
   const { rows } = await t.sql.query(
-    `SELECT l.id, l.object_id, l.status, l.status_reason, c.event_id, l.enqueued_at, l.enqueue_count
+    `SELECT l.id, l.object_id, l.status, l.status_reason, c.event_id, l.enqueued_at, l.enqueue_count, l.job_id
      FROM lifecycle_events l LEFT JOIN capi_events c ON c.lifecycle_event_id = l.id
      WHERE l.provider = 'hubspot' AND l.object_id = ANY($1)`,
     [ids],
@@ -173,7 +173,7 @@ export async function deliveryReport(t: PipelineEnv, ids: string[]) {
         .filter((row) => row.status !== 'sent')
         .slice(0, 10)
         .map(async (row) => ({
-          job: await jobState(t, `${row.id}-${row.enqueue_count}`),
+          job: await jobState(t, row.job_id ?? `${row.id}-${row.enqueue_count}`),
           object_id: row.object_id,
           status: row.status,
           reason: row.status_reason,
@@ -320,7 +320,8 @@ async function jobState(t: PipelineEnv, jobId: string): Promise<string> {
     for (const zset of ['delayed', 'prioritized', 'completed', 'failed']) {
       if ((await client.zscore(`${key}:${zset}`, jobId)) !== null) states.push(zset);
     }
-    const fields = await client.hmget(`${key}:${jobId}`, 'attemptsMade', 'stc', 'failedReason');
+    // BullMQ keeps attempts made in the job hash as `atm`.
+    const fields = await client.hmget(`${key}:${jobId}`, 'atm', 'stc', 'failedReason');
     return `${states.join('+') || 'no state'} attemptsMade=${fields[0]} stalled=${fields[1]} failed=${fields[2] ?? ''}`;
   } catch (error) {
     return `redis error: ${String(error)}`;
