@@ -59,7 +59,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
   async process(job: Job<LifecycleJob>): Promise<void> {
     const ids = eventIdsOf(job.data);
     // 'queued' too: a retried job whose first run stopped between queuing and dispatching finishes the hand-off
-    // (both steps are idempotent: unique keys in Postgres, job id = CAPI event id in Redis).
+    // (both steps are idempotent: unique keys in Postgres, and the dispatch job id recorded on the CAPI events).
     const events = (await this.batch.events(ids)).filter(
       (event) => ['pending', 'queued'].includes(event.status) && event.event_name,
     );
