@@ -12,6 +12,7 @@ const { Client } = require('pg');
 const { migrate } = require('./db-migrate.js');
 const { benchIngest } = require('./bench/ingest.js');
 const { benchPipeline } = require('./bench/pipeline.js');
+const { pipelineDetails } = require('./bench/pipeline-report.js');
 const { benchJoin } = require('./bench/join.js');
 
 const root = path.join(__dirname, '..');
@@ -103,6 +104,7 @@ async function main() {
   else {
     log('');
     log(table(summary));
+    if (summary.pipeline) log(`\n${pipelineDetails(summary.pipeline).join('\n')}`);
     log(
       `\nload average (1 min) before/after: ${summary.machine.load_before.toFixed(1)}/${summary.machine.load_after.toFixed(1)} on ${summary.machine.cpus} CPUs`,
     );

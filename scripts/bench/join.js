@@ -2,7 +2,7 @@
 // Join-lookup bench (part of `npm run bench`): loads N visitors, 10·N touchpoints, HubSpot links and hashed
 // identities with COPY, then times the worker's join lookups through the built LifecycleJoinRepository (so the
 // SQL measured is the SQL shipped) against a primary-key read of `visitors` on the same data and connection.
-// Standalone: node scripts/bench/join.js --standalone [--visitors 100000] [--lookups 20000]
+// Run by `npm run bench` (`-- --only join --join-visitors 100000 --join-lookups 20000`).
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -77,7 +77,7 @@ function population(n, perVisitor) {
 
 function touchpointRow(p, j) {
   // round k holds every visitor's k-th touch, so a journey's touches sit on pages far apart (as in a table
-  // filled over 90 days), not side by side: that locality would flatter journey() and touches()
+  // filled over 90 days), not side by side: that locality would flatter the journey fetch
   const [i, k] = [j % p.n, (j / p.n) | 0];
   const at = p.first[i] + k * p.gap[i];
   const kind = k === 0 ? p.channel[i] : Math.random() < 0.15 ? 3 : 2; // later: 15% newsletter, else direct
@@ -215,9 +215,11 @@ function percentiles(samples) {
 }
 
 async function benchJoin({ databaseUrl, log, visitors = 1e6, touchpointsPerVisitor = 10, lookups = 2e4 }) {
-  const built = path.join(__dirname, '../../dist/libs/db/src/lifecycle-join.repository.js');
-  if (!fs.existsSync(built)) throw new Error('run `npm run build` first');
-  const { LifecycleJoinRepository } = require(built); // plain CommonJS; its Nest decorators need no container
+  const built = (file) => path.join(__dirname, `../../dist/libs/db/src/${file}.js`);
+  if (!fs.existsSync(built('lifecycle-join.repository'))) throw new Error('run `npm run build` first');
+  // plain CommonJS; their Nest decorators need no container
+  const { LifecycleJoinRepository } = require(built('lifecycle-join.repository'));
+  const { LifecycleBatchRepository } = require(built('lifecycle-batch.repository'));
   const p = population(visitors, touchpointsPerVisitor);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
@@ -230,6 +232,7 @@ async function benchJoin({ databaseUrl, log, visitors = 1e6, touchpointsPerVisit
 
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   const repo = new LifecycleJoinRepository(pool);
+  const batch = new LifecycleBatchRepository(pool);
   // per kind: the key (derived untimed, sha256 included) and the timed call; a miss means a broken bench
   const kinds = {
     baseline: [p.id, async (id) => (await pool.query('SELECT id FROM visitors WHERE id = $1', [id])).rows[0]],
@@ -239,8 +242,8 @@ async function benchJoin({ databaseUrl, log, visitors = 1e6, touchpointsPerVisit
       (rs) => repo.visitorByCrmRecords('hubspot', rs),
     ],
     email_hash: [(i) => [p.emailHash(i)], (key) => repo.visitorByHash('em', key)],
-    journey: [p.id, (key) => repo.journey(key)],
-    touches: [p.id, async (key) => (await repo.touches(key)).first],
+    // the worker's journey fetch (facts, hashes, first/last touch), here for one visitor at a time
+    journey: [p.id, async (key) => (await batch.journeys([key]))[0]],
   };
   const samples = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]));
   const warmUp = Math.min(1000, lookups);
@@ -277,29 +280,3 @@ async function benchJoin({ databaseUrl, log, visitors = 1e6, touchpointsPerVisit
 }
 
 module.exports = { benchJoin };
-
-if (require.main === module && process.argv.includes('--standalone')) {
-  const arg = (name) =>
-    process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined;
-  const server = process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432';
-  const database = `journey_bench_join_${Date.now()}`;
-  const databaseUrl = `${server}/${database}`;
-  const log = (text) => process.stderr.write(`${text}\n`);
-  const dropDatabase = async () => {
-    const admin = new Client({ connectionString: `${server}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).finally(() => admin.end());
-  };
-  require('../db-migrate.js') // creates the database, then migrates it
-    .migrate({ databaseUrl, log: () => undefined })
-    .then(() => benchJoin({ databaseUrl, log, visitors: arg('--visitors'), lookups: arg('--lookups') }))
-    .then((result) => {
-      const peak = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]);
-      process.stdout.write(`${JSON.stringify({ ...result, peak_rss_mb: Math.round(peak / 1024) })}\n`);
-    })
-    .catch((error) => {
-      process.stderr.write(`${error.stack ?? error}\n`);
-      process.exitCode = 1;
-    })
-    .finally(dropDatabase);
-}

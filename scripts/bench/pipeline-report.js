@@ -121,4 +121,35 @@ async function stuckCounts(sql) {
   return { lifecycle_events: await count('lifecycle_events'), capi_events: await count('capi_events') };
 }
 
-module.exports = { loadRows, postgresCpu, postgresCpuUsed, report, stuckCounts, spread };
+/** The pipeline run's detail lines for `npm run bench`: baseline runs, Graph, stages, CPU (the table has the figures). */
+function pipelineDetails(result) {
+  const lines = [];
+  lines.push(
+    `baseline: BullMQ no-op jobs on the same Redis, best of ` +
+      `${result.baseline_runs.map((run) => `${run.phase} c${run.concurrency} ${run.jobs_per_s}/s`).join(', ')}; ` +
+      `its p95 is add → completion, its RSS that bare Node + BullMQ process`,
+  );
+  lines.push(
+    `Graph: ${result.graph_requests} requests (${result.graph_refused} refused), ` +
+      `${result.events_per_request} events/request, ` +
+      `${result.duplicates} duplicates; lifecycle statuses ${JSON.stringify(result.statuses)}`,
+  );
+  for (const [phase, { relay, join, dispatch }] of Object.entries(result.stages)) {
+    lines.push(
+      `${phase} stages p50/p95 ms: relay (stored → queued) ${relay.p50_ms}/${relay.p95_ms}, ` +
+        `join (queued → CAPI event) ${join.p50_ms}/${join.p95_ms}, dispatch (→ Graph) ${dispatch.p50_ms}/${dispatch.p95_ms}`,
+    );
+  }
+  const done = result.stage_done_s;
+  lines.push(
+    `burst: last event done at +s: stored ${done.stored}, relayed ${done.relayed}, joined ${done.queued}, ` +
+      `at Graph ${done.graph}; seeding took ${result.seed_s} s`,
+  );
+  lines.push(
+    `CPU seconds in both timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
+      `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
+  );
+  return lines;
+}
+
+module.exports = { loadRows, pipelineDetails, postgresCpu, postgresCpuUsed, report, stuckCounts, spread };

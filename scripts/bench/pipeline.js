@@ -3,8 +3,7 @@
 // → api → worker (relay, join via crm_links, dispatch) → a local fake Graph API, for `events` deals twice:
 // a burst of qualifiedtobuy changes (throughput: events/s) and then closedwon changes paced at 2,000
 // events/s (latency: receipt → Graph p50/p95). Baseline: BullMQ's own no-op job throughput on the same
-// Redis in the same run. Also peak RSS of api and worker. Exports benchPipeline for `npm run bench`; on its own:
-//   node scripts/bench/pipeline.js --standalone [--events N]   (creates, migrates and drops its database)
+// Redis in the same run. Also peak RSS of api and worker. Run by `npm run bench` (`-- --only pipeline`).
 'use strict';
 const os = require('node:os');
 const path = require('node:path');
@@ -211,12 +210,3 @@ async function dropQueues(redisUrl, prefix) {
 }
 
 module.exports = { benchPipeline };
-
-if (require.main === module && process.argv.includes('--standalone')) {
-  require('./pipeline-standalone.js')
-    .main(benchPipeline)
-    .catch((error) => {
-      process.stderr.write(`${error.stack ?? error}\n`);
-      process.exit(1);
-    });
-}

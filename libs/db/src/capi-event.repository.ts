@@ -33,39 +33,8 @@ export interface CapiRequestRecord {
 export class CapiEventRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** Queues the event; when one already exists for the lifecycle event or its event_id, returns that one. */
-  async queue(input: {
-    lifecycleEventId: string;
-    destination: string;
-    eventId: string;
-    eventName: string;
-    payload: object;
-    testEventCode?: string;
-  }): Promise<{ id: string; status: string; lifecycleEventId: string }> {
-    const id = randomUUID();
-    await this.pool.query(
-      `INSERT INTO capi_events (id, lifecycle_event_id, destination, event_id, event_name, status, payload, test_event_code)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7) ON CONFLICT DO NOTHING`,
-      [
-        id,
-        input.lifecycleEventId,
-        input.destination,
-        input.eventId,
-        input.eventName,
-        JSON.stringify(input.payload),
-        input.testEventCode ?? null,
-      ],
-    );
-    const { rows } = await this.pool.query<{ id: string; status: string; lifecycle_event_id: string }>(
-      `SELECT id, status, lifecycle_event_id FROM capi_events
-       WHERE destination = $1 AND (lifecycle_event_id = $2 OR event_id = $3) ORDER BY created_at LIMIT 1`,
-      [input.destination, input.lifecycleEventId, input.eventId],
-    );
-    return { id: rows[0].id, status: rows[0].status, lifecycleEventId: rows[0].lifecycle_event_id };
-  }
-
   /**
-   * queue() for a batch: one insert, one read. Returns, per input in order, the event now owning its
+   * Queues a batch of events (one insert, one read). Returns, per input in order, the event now owning its
    * lifecycle event or event_id (another lifecycle event's, when this CRM object already produced it).
    */
   async queueMany(

@@ -41,8 +41,8 @@ const touch = (where: string, order: 'ASC' | 'DESC') =>
     ORDER BY occurred_at ${order} LIMIT 1) t)`;
 
 /**
- * The lifecycle worker's statements for a whole batch of events at once: the same lookups and writes as
- * LifecycleJoinRepository, a handful of round trips per batch instead of ~10 per event.
+ * The lifecycle worker's statements for a whole batch of events at once: the join's first steps, the journey
+ * fetch, outcomes; a handful of round trips per batch instead of ~10 per event.
  */
 @Injectable()
 export class LifecycleBatchRepository {

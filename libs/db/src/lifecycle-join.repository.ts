@@ -39,18 +39,13 @@ export interface JourneyRow {
   bots: boolean[];
 }
 
-/** The lookups the lifecycle join makes, in the order the worker tries them, plus what a joined event needs. */
+/**
+ * The per-event lookups of the full join (HubSpot API, email, phone), in the order the worker tries them;
+ * batches take their first steps and journey fetch through LifecycleBatchRepository.
+ */
 @Injectable()
 export class LifecycleJoinRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
-
-  async event(id: string): Promise<LifecycleEventRow | null> {
-    const { rows } = await this.pool.query<LifecycleEventRow>(
-      'SELECT * FROM lifecycle_events WHERE id = $1',
-      [id],
-    );
-    return rows[0] ?? null;
-  }
 
   async isErased(externalId: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
@@ -121,38 +116,6 @@ export class LifecycleJoinRepository {
     );
   }
 
-  /** Journey facts for the event: first fbc/fbp/IP/UA, latest consent and lead id, hashes of linked visitors. */
-  async journey(visitorId: string): Promise<JourneyRow | null> {
-    const { rows } = await this.pool.query<JourneyRow>(
-      `SELECT v.id AS visitor_id, v.external_id, v.first_fbc, v.first_fbc_at, v.first_fbp, host(v.first_ip) AS first_ip,
-         v.first_user_agent, v.consent,
-         (SELECT f.lead_id FROM form_submissions f WHERE f.visitor_id = v.id AND f.lead_id IS NOT NULL
-          ORDER BY f.submitted_at DESC LIMIT 1) AS lead_id,
-         COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('key_type', i.key_type, 'hash', i.hash))
-          FROM visitor_identities vi JOIN identities i ON i.id = vi.identity_id WHERE vi.visitor_id = v.id), '[]') AS hashes,
-         COALESCE((SELECT array_agg(t.is_bot) FROM touchpoints t WHERE t.visitor_id = v.id), '{}') AS bots
-       FROM visitors v WHERE v.id = $1`,
-      [visitorId],
-    );
-    return rows[0] ?? null;
-  }
-
-  /** First and last campaign touchpoints (falling back to the first touchpoint for a direct journey). */
-  async touches(
-    visitorId: string,
-  ): Promise<{ first?: Record<string, unknown>; last?: Record<string, unknown> }> {
-    const columns = `occurred_at, url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id,
-      fbclid, gclid, gbraid, wbraid, ttclid, msclkid, li_fat_id`;
-    const { rows } = await this.pool.query(
-      `(SELECT 'first' AS which, ${columns} FROM touchpoints WHERE visitor_id = $1 AND has_campaign ORDER BY occurred_at LIMIT 1)
-       UNION ALL (SELECT 'last', ${columns} FROM touchpoints WHERE visitor_id = $1 AND has_campaign ORDER BY occurred_at DESC LIMIT 1)
-       UNION ALL (SELECT 'direct', ${columns} FROM touchpoints WHERE visitor_id = $1 ORDER BY occurred_at LIMIT 1)`,
-      [visitorId],
-    );
-    const by = Object.fromEntries(rows.map((row) => [row.which, row]));
-    return { first: by.first ?? by.direct, last: by.last ?? by.direct };
-  }
-
   /** Adds what the CRM API revealed (hashes, contact ids) to an event's hints, for the unjoined retry. */
   async mergeHints(
     id: string,
@@ -181,29 +144,5 @@ export class LifecycleJoinRepository {
        WHERE status = 'waiting_destination'`,
     );
     return rowCount ?? 0;
-  }
-
-  async setStatus(
-    id: string,
-    fields: {
-      status: string;
-      statusReason?: string | null;
-      visitorId?: string;
-      joinMethod?: string;
-      eventId?: string;
-    },
-  ): Promise<void> {
-    await this.pool.query(
-      `UPDATE lifecycle_events SET status = $2, status_reason = $3, visitor_id = COALESCE($4, visitor_id),
-         join_method = COALESCE($5, join_method), event_id = COALESCE($6, event_id), updated_at = now() WHERE id = $1`,
-      [
-        id,
-        fields.status,
-        fields.statusReason ?? null,
-        fields.visitorId ?? null,
-        fields.joinMethod ?? null,
-        fields.eventId ?? null,
-      ],
-    );
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { CAMPAIGN_PARAMS } from '@app/journey';
 import { BatchOutcome, MicroBatcher, roundsByKey } from './micro-batcher';
 import { PG_POOL } from './pg-pool';
 import { VisitorErasedError } from './visitor-gone.error';
@@ -41,21 +42,8 @@ export interface RecordedTouchpoint {
   fbc: string | null;
 }
 
-const CAMPAIGN_COLUMNS = [
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'utm_id',
-  'fbclid',
-  'gclid',
-  'gbraid',
-  'wbraid',
-  'ttclid',
-  'msclkid',
-  'li_fat_id',
-] as const;
+// Campaign columns are named after the URL parameters they hold.
+const CAMPAIGN_COLUMNS = CAMPAIGN_PARAMS;
 
 /** Input columns of the batched statement: `[name, type]` of each field of a row in its one JSON parameter. */
 const INPUT_COLUMNS: [string, string][] = [

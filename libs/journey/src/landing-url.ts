@@ -32,7 +32,8 @@ export const CLICK_ID_PARAMS = [
   'msclkid',
   'li_fat_id',
 ] as const;
-const CAMPAIGN_PARAMS = [...UTM_PARAMS, ...CLICK_ID_PARAMS] as const;
+/** Every campaign parameter, in the order the touchpoints table stores them. */
+export const CAMPAIGN_PARAMS = [...UTM_PARAMS, ...CLICK_ID_PARAMS] as const;
 
 /** Stored columns are bounded; a longer value is not a real click id or UTM and is dropped, not truncated. */
 const MAX_PARAM_LENGTH = 512;
