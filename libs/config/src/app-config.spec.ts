@@ -70,6 +70,14 @@ describe('AppConfig', () => {
     expect(problems.join('\n')).toMatch(/TRUST_PROXY/);
   });
 
+  it('reads DEFAULT_COUNTRY as a lowercase ISO code and refuses anything else', () => {
+    expect(AppConfig.fromEnv({ DEFAULT_COUNTRY: 'GB' }).capture.defaultCountry).toBe('gb');
+    expect(AppConfig.fromEnv({}).capture.defaultCountry).toBeUndefined();
+    for (const bad of ['XX', 'GBR', 'United Kingdom']) {
+      expect(problemsOf({ DEFAULT_COUNTRY: bad }).join('\n')).toMatch(/DEFAULT_COUNTRY/);
+    }
+  });
+
   it('requires the Meta pixel id and token together', () => {
     expect(problemsOf({ META_ACCESS_TOKEN: 'EAAB-token-value' })).toEqual([
       'META_PIXEL_ID is required when META_ACCESS_TOKEN is set',

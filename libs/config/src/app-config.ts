@@ -64,6 +64,8 @@ export class AppConfig {
   readonly http: { trustProxy: TrustProxy; corsOrigins: string[]; publicBaseUrl?: string };
   readonly auth: { adminToken?: string; ingestApiKey?: string };
   readonly stageMapFile?: string;
+  /** Form capture: lowercase ISO alpha-2 region used when neither the form nor the visitor names one. */
+  readonly capture: { defaultCountry?: string };
 
   private constructor(env: Environment) {
     this.databaseUrl = env.DATABASE_URL;
@@ -104,6 +106,7 @@ export class AppConfig {
     };
     this.auth = { adminToken: env.ADMIN_TOKEN, ingestApiKey: env.INGEST_API_KEY };
     this.stageMapFile = env.STAGE_MAP_FILE;
+    this.capture = { defaultCountry: env.DEFAULT_COUNTRY?.toLowerCase() };
   }
 
   /** Reads and validates the environment; throws ConfigError naming every bad or missing variable. */

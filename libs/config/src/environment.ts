@@ -15,6 +15,7 @@ import {
   registerDecorator,
   ValidationOptions,
 } from 'class-validator';
+import * as countries from 'i18n-iso-countries';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './highlevel-keys';
 
 /** PEM keys are often passed on one line with literal "\n". */
@@ -90,6 +91,9 @@ const isReadableJsonFile = (value: unknown) => {
     return false;
   }
 };
+
+const isIsoCountry = (value: unknown) =>
+  typeof value === 'string' && /^[A-Za-z]{2}$/.test(value) && countries.isValid(value.toUpperCase());
 
 const isSalesforceOrgList = (value: unknown) =>
   String(value)
@@ -202,6 +206,11 @@ export class Environment {
   @IsOptional()
   @Validates(isReadableJsonFile, 'must name a readable JSON file')
   STAGE_MAP_FILE?: string;
+
+  /** Region for national phone numbers and day/month order when neither the form nor the visitor gives one. */
+  @IsOptional()
+  @Validates(isIsoCountry, 'must be an ISO 3166-1 alpha-2 country code such as GB')
+  DEFAULT_COUNTRY?: string;
 
   @IsOptional()
   @Validates(

@@ -20,6 +20,8 @@ export interface NewFormSubmission {
   leadId?: string;
   /** Meta key type -> sha256 of the normalised value. Raw values never reach this layer. */
   hashes: Record<string, string>;
+  /** Values left out of the hashes, with why (never the value itself). */
+  dropped: { field: string; reason: string }[];
   crmLinks: CrmLinkInput[];
   fields?: object;
   consent?: object;
@@ -43,8 +45,8 @@ export class FormSubmissionRepository {
       await this.linkCrmRecords(client, visitorId, form.crmLinks);
       await client.query(
         `INSERT INTO form_submissions (id, visitor_id, event_name, event_id, lead_id, key_types, fields, consent,
-           source, ip, user_agent, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+           source, ip, user_agent, submitted_at, dropped)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           form.id,
           visitorId,
@@ -58,6 +60,7 @@ export class FormSubmissionRepository {
           form.ip ?? null,
           form.userAgent ?? null,
           form.submittedAt,
+          JSON.stringify(form.dropped),
         ],
       );
       await this.retryUnjoined(client, form);
@@ -68,6 +71,15 @@ export class FormSubmissionRepository {
     } finally {
       client.release();
     }
+  }
+
+  /** The visitor's country hint (lowercase ISO2), when the visitor exists and has one. */
+  async countryHintOf(externalId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ country_hint: string | null }>(
+      'SELECT country_hint FROM visitors WHERE external_id = $1',
+      [externalId],
+    );
+    return rows[0]?.country_hint ?? undefined;
   }
 
   /**

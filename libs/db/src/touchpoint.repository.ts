@@ -34,6 +34,8 @@ export interface NewTouchpoint {
   isBot: boolean;
   botReason?: string;
   properties?: object;
+  /** Lowercase ISO alpha-2 derived from the browser's locale/time zone or a server's country. */
+  countryHint?: string;
 }
 
 export interface RecordedTouchpoint {
@@ -71,6 +73,7 @@ const INPUT_COLUMNS: [string, string][] = [
   ['is_bot', 'boolean'],
   ['bot_reason', 'text'],
   ['properties', 'jsonb'],
+  ['country_hint', 'text'],
 ];
 
 // One statement for a whole batch: upsert the visitors (keeping each journey's first fbc/fbp/IP/UA) and insert
@@ -83,10 +86,10 @@ WITH input AS (
 ),
 visitor AS (
   INSERT INTO visitors AS v (id, external_id, anonymous_id, first_fbc, first_fbc_at, last_fbc, last_fbclid,
-    first_fbp, first_ip, first_user_agent, last_ip, last_user_agent, consent, first_seen_at, last_seen_at,
-    updated_at)
+    first_fbp, first_ip, first_user_agent, last_ip, last_user_agent, consent, country_hint, first_seen_at,
+    last_seen_at, updated_at)
   SELECT i.visitor_id, i.external_id, i.anonymous_id, i.fbc, i.fbc_at, i.fbc, i.fbclid_seen, i.fbp, i.ip,
-    i.user_agent, i.ip, i.user_agent, i.consent, i.occurred_at, i.occurred_at, now()
+    i.user_agent, i.ip, i.user_agent, i.consent, i.country_hint, i.occurred_at, i.occurred_at, now()
   FROM input i
   WHERE NOT EXISTS (SELECT 1 FROM erasure_tombstones WHERE key_type = 'external_id' AND key_hash = i.external_id_hash)
   ORDER BY i.external_id
@@ -106,6 +109,7 @@ visitor AS (
     last_ip = COALESCE(EXCLUDED.last_ip, v.last_ip),
     last_user_agent = COALESCE(EXCLUDED.last_user_agent, v.last_user_agent),
     consent = COALESCE(EXCLUDED.consent, v.consent),
+    country_hint = COALESCE(EXCLUDED.country_hint, v.country_hint),
     first_seen_at = LEAST(v.first_seen_at, EXCLUDED.first_seen_at),
     last_seen_at = GREATEST(v.last_seen_at, EXCLUDED.last_seen_at),
     updated_at = now()
@@ -152,6 +156,7 @@ function inputRow(tp: NewTouchpoint): unknown[] {
     tp.isBot,
     tp.botReason ?? null,
     tp.properties ?? null,
+    tp.countryHint ?? null,
   ];
 }
 

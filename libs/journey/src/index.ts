@@ -5,3 +5,4 @@ export * from './contact';
 export * from './dispatch-gates';
 export * from './fbc';
 export * from './landing-url';
+export * from './custom-answers';

@@ -37,6 +37,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  // Reasons are fixed strings from the normalisers (bounded); custom answers all count as field "fields".
+  readonly formValuesDropped = new Counter({
+    name: 'journey_form_values_dropped_total',
+    help: 'Form values left out of the hashed keys (the form itself was kept), by field and reason',
+    labelNames: ['field', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly rejectedRequests = new Counter({
     name: 'journey_rejected_requests_total',
     help: 'Requests refused before storing anything, by route and reason',

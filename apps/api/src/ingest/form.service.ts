@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { CrmLinkInput, FormSubmissionRepository } from '@app/db';
-import { consentSnapshot, normalizeAndHashContact, sha256Hex } from '@app/journey';
+import {
+  consentSnapshot,
+  dropEmailsFromCustomAnswers,
+  EMAIL_IN_CUSTOM_ANSWER,
+  normalizeAndHashContact,
+  normalizeCountry,
+  sha256Hex,
+} from '@app/journey';
 import { MetricsService } from '@app/observability';
 import type { IngestCaller } from '../common/ingest-auth.guard';
-import { badRequest } from '../common/validation';
 import { visitorNetwork } from './client-context';
-import { CrmIdsDto, FormDto, FormRecordedDto } from './dto/form.dto';
+import { CrmIdsDto, DroppedValueDto, FormDto, FormRecordedDto } from './dto/form.dto';
 
 const CRM_ID_FIELDS: Record<keyof CrmIdsDto, Omit<CrmLinkInput, 'crmId'>> = {
   hubspot_contact_id: { provider: 'hubspot', objectType: 'contact' },
@@ -18,22 +25,30 @@ const CRM_ID_FIELDS: Record<keyof CrmIdsDto, Omit<CrmLinkInput, 'crmId'>> = {
   ghl_opportunity_id: { provider: 'gohighlevel', objectType: 'opportunity' },
 };
 
+/**
+ * Records a form. A structurally valid form is always kept: a contact value that cannot be normalised is left
+ * out of the hashed keys and named in `dropped`, because refusing the form would lose its good values too
+ * (a browser tag cannot retry).
+ */
 @Injectable()
 export class FormService {
   constructor(
     private readonly forms: FormSubmissionRepository,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
   ) {}
 
   async record(dto: FormDto, caller: IngestCaller): Promise<FormRecordedDto> {
     // Contact data is hashed here and the raw values go no further (not stored, not logged).
-    const { hashes, errors } = normalizeAndHashContact(dto);
-    const problems = errors.map((error) => ({
-      field: error.field,
-      message: `${error.field}: ${error.reason}`,
-    }));
-    problems.push(...rawContactInCustomFields(dto.fields));
-    if (problems.length) throw badRequest(problems);
+    const { hashes, errors } = normalizeAndHashContact(dto, {
+      countryHint: await this.countryHintFor(dto),
+      defaultCountry: this.config.capture.defaultCountry,
+    });
+    const answers = dropEmailsFromCustomAnswers(dto.fields);
+    const dropped: DroppedValueDto[] = [
+      ...errors.map(({ field, reason }) => ({ field, reason })),
+      ...answers.droppedPaths.map((field) => ({ field, reason: EMAIL_IN_CUSTOM_ANSWER })),
+    ];
 
     const eventId = dto.event_id ?? randomUUID();
     const { ip, userAgent } = visitorNetwork(caller, dto);
@@ -46,8 +61,9 @@ export class FormService {
       eventId,
       leadId: dto.lead_id,
       hashes,
+      dropped,
       crmLinks: crmLinksOf(dto.crm_ids),
-      fields: dto.fields,
+      fields: answers.fields,
       consent: consentSnapshot(dto.consent),
       source: caller.source,
       ip,
@@ -55,7 +71,21 @@ export class FormService {
       submittedAt: new Date(),
     });
     this.metrics.formsRecorded.inc({ source: caller.source });
-    return { external_id: dto.external_id, event_id: eventId };
+    for (const { field, reason } of dropped) {
+      this.metrics.formValuesDropped.inc({ field: field.startsWith('fields.') ? 'fields' : field, reason });
+    }
+    return { external_id: dto.external_id, event_id: eventId, keys: Object.keys(hashes), dropped };
+  }
+
+  /**
+   * The visitor's country hint matters only for a phone or a date of birth on a form that names no usable
+   * country; only then is it read (one primary-key lookup).
+   */
+  private async countryHintFor(dto: FormDto): Promise<string | undefined> {
+    const formCountry = dto.country?.trim() ? normalizeCountry(dto.country) : undefined;
+    if (formCountry?.ok) return undefined;
+    if (!dto.phone?.trim() && !dto.date_of_birth?.trim()) return undefined;
+    return this.forms.countryHintOf(dto.external_id);
   }
 }
 
@@ -64,26 +94,4 @@ function crmLinksOf(ids: CrmIdsDto | undefined): CrmLinkInput[] {
   return (Object.keys(CRM_ID_FIELDS) as (keyof CrmIdsDto)[])
     .filter((field) => ids[field])
     .map((field) => ({ ...CRM_ID_FIELDS[field], crmId: ids[field] as string }));
-}
-
-const EMAIL_INSIDE = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[a-z]{2,}/i;
-
-/**
- * Custom answers are stored as sent, so an email address anywhere in them (nested, in a list, in a mailto:)
- * would be stored raw: refuse it and name where it was.
- */
-function rawContactInCustomFields(fields: Record<string, unknown> | undefined) {
-  const found: { field: string; message: string }[] = [];
-  const visit = (value: unknown, path: string) => {
-    if (typeof value === 'string' && EMAIL_INSIDE.test(value)) {
-      found.push({
-        field: path,
-        message: `${path} holds an email address: send it as email, where it is hashed`,
-      });
-    } else if (typeof value === 'object' && value !== null) {
-      for (const [key, child] of Object.entries(value)) visit(child, `${path}.${key}`);
-    }
-  };
-  if (fields) visit(fields, 'fields');
-  return found;
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TouchpointRepository } from '@app/db';
 import {
   consentSnapshot,
+  countryFromHints,
   hasCampaignData,
   judgeBot,
   parseCampaignParams,
@@ -59,6 +60,7 @@ export class TouchpointService {
       isBot: verdict.isBot,
       botReason: verdict.reason,
       properties: dto.properties,
+      countryHint: countryFromHints({ country: dto.country, locale: dto.locale, timeZone: dto.time_zone }),
     });
     this.metrics.touchpointsRecorded.inc({ source: caller.source, bot: String(verdict.isBot) });
     return { external_id: recorded.externalId, touchpoint_id: recorded.touchpointId, event_id: eventId };

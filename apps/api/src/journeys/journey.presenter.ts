@@ -79,6 +79,7 @@ export function presentJourney(journey: JourneyRecord) {
       event_id: form.eventId,
       lead_id: form.leadId,
       key_types: form.keyTypes,
+      dropped: form.dropped,
       fields: form.fields,
       consent: form.consent,
       source: form.source,

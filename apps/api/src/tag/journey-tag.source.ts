@@ -3,7 +3,7 @@
 // substitutions are the version. Pure helpers are exported through `module.exports` under node:vm (tests).
 // See docs/tag.md.
 
-export const TAG_VERSION = '1.0.0';
+export const TAG_VERSION = '1.1.0';
 
 export const TAG_SOURCE = String.raw`/*! journey tag ${TAG_VERSION} */
 (function (w) {
@@ -85,6 +85,16 @@ export const TAG_SOURCE = String.raw`/*! journey tag ${TAG_VERSION} */
     return h;
   }
 
+  // Country hints: the browser's language tag and IANA time zone let the server tell a national phone
+  // number's region when the form names no country. Neither is personal data on its own.
+  function localeHints() {
+    var out = {};
+    try { var tz = Intl.DateTimeFormat().resolvedOptions().timeZone; if (tz) out.time_zone = String(tz).slice(0, 64); } catch (e) { /* no Intl */ }
+    var lang = nav && (nav.language || (nav.languages && nav.languages[0]));
+    if (lang) out.locale = String(lang).slice(0, 35);
+    return out;
+  }
+
   function store(key, value) {
     try {
       if (value === undefined) return w.localStorage.getItem(key) || undefined;
@@ -94,7 +104,7 @@ export const TAG_SOURCE = String.raw`/*! journey tag ${TAG_VERSION} */
     return undefined;
   }
 
-  var exported = { cookieDomains: cookieDomains, readCookie: readCookie, writeCookie: writeCookie, resolveFbc: resolveFbc, validFbc: validFbc, validFbp: validFbp, uuid: uuid };
+  var exported = { cookieDomains: cookieDomains, readCookie: readCookie, writeCookie: writeCookie, resolveFbc: resolveFbc, validFbc: validFbc, validFbp: validFbp, uuid: uuid, localeHints: localeHints };
   if (typeof module !== 'undefined' && module.exports) module.exports = exported;
 
   try {
@@ -142,6 +152,7 @@ export const TAG_SOURCE = String.raw`/*! journey tag ${TAG_VERSION} */
         if (fbc.value) body.fbc = fbc.value;
         var fbp = validFbp(readCookie('_fbp'));
         if (fbp) body.fbp = fbp;
+        Object.assign(body, localeHints());
       }
       post(item.path, body);
     };

@@ -51,14 +51,18 @@ export class FormDto {
   event_id?: string;
 
   @apply(contactField('Email address')) email?: string;
-  @apply(contactField('Phone number; without a + country code, the form country is used')) phone?: string;
+  @apply(
+    contactField(
+      'Phone number; without a country code, the region is the form country, else the visitor country hint, else DEFAULT_COUNTRY',
+    ),
+  ) phone?: string;
   @apply(contactField('First name')) first_name?: string;
   @apply(contactField('Last name')) last_name?: string;
   @apply(contactField('City')) city?: string;
   @apply(contactField('State or region (name or code)')) state?: string;
   @apply(contactField('Postal code')) zip?: string;
   @apply(contactField('Country (ISO code or English name)')) country?: string;
-  @apply(contactField('Date of birth (YYYY-MM-DD, MM/DD/YYYY, ...)')) date_of_birth?: string;
+  @apply(contactField('Date of birth (YYYY-MM-DD, 16/02/1997, Feb 16 1997, ...)')) date_of_birth?: string;
   @apply(contactField('Gender (f/m, female/male)')) gender?: string;
 
   @ApiPropertyOptional({ type: ConsentDto })
@@ -104,8 +108,22 @@ export class FormDto {
   user_agent?: string;
 }
 
+export class DroppedValueDto {
+  @ApiProperty({ description: 'The field left out: a contact field, or the path of a custom answer' })
+  field!: string;
+  @ApiProperty({ description: 'Why it could not be used (never the value itself)' })
+  reason!: string;
+}
+
 export class FormRecordedDto {
   @ApiProperty() external_id!: string;
   @ApiProperty({ description: 'Pass to fbq as eventID so Pixel and server events deduplicate' })
   event_id!: string;
+  @ApiProperty({ description: 'Meta key types kept, hashed (em, ph, fn, ...)', example: ['em', 'fn'] })
+  keys!: string[];
+  @ApiProperty({
+    type: [DroppedValueDto],
+    description: 'Values left out of the hashed keys; the submission itself is kept',
+  })
+  dropped!: DroppedValueDto[];
 }
