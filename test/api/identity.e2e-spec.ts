@@ -40,7 +40,12 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
       user_agent: CHROME_UA,
     });
     expect(response.status).toBe(201);
-    expect(await json(response)).toEqual({ external_id: 'lead-1', event_id: 'form-evt-1' });
+    expect(await json(response)).toEqual({
+      external_id: 'lead-1',
+      event_id: 'form-evt-1',
+      keys: ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'db', 'ge'],
+      dropped: [],
+    });
 
     const view = await journey('lead-1');
     const hashes = Object.fromEntries(
@@ -95,15 +100,19 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('refuses an email address hidden in custom answers, storing nothing', async () => {
-    const before = await t.count('form_submissions');
+  it('drops an email address hidden in custom answers, keeping the rest of the form', async () => {
     const response = await t.ingest('/v1/forms', {
       external_id: 'sneaky',
-      fields: { other_email: 'x@example.com' },
+      email: 'sneaky@example.com',
+      fields: { other_email: 'x@example.com', plan: 'pro' },
     });
-    expect(response.status).toBe(400);
-    expect((await json(response)).fields).toEqual(['fields.other_email']);
-    expect(await t.count('form_submissions')).toBe(before);
+    expect(response.status).toBe(201);
+    expect(await json(response)).toMatchObject({
+      keys: ['em'],
+      dropped: [{ field: 'fields.other_email', reason: expect.stringContaining('email address') }],
+    });
+    const view = await journey('sneaky');
+    expect(view.forms[0]).toMatchObject({ fields: { plan: 'pro' }, key_types: ['em'] });
   });
 
   it('never stores raw contact data: a pg_dump of the database holds none of it', async () => {
@@ -114,6 +123,8 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
       'Jane.Doe',
       'shared@example.com',
       'someone.else',
+      'x@example.com',
+      'sneaky@',
       '555-1212',
       '5551212',
       '030 1234567',

@@ -177,6 +177,54 @@ describe('fuzz: ingest and journeys (fast-check)', () => {
     });
   });
 
+  it(`POST /v1/forms: any string in any contact field → 201 or a structural 4xx, nothing raw at rest (${RUNS} runs)`, async () => {
+    const CONTACT = ['email', 'phone', 'first_name', 'last_name', 'city', 'state', 'zip', 'country'] as const;
+    const messy = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.constantFrom('+44 (0)20 7946 0958 ext. 12', '02-29-2000', 'South Korea', 'Calif.', '94105 1234', '\u200b'),
+      fc.string({ minLength: 250, maxLength: 270 }),
+    );
+    const sent: string[] = [];
+    let n = 0;
+    const forms = fc.record(
+      Object.fromEntries([...CONTACT, 'date_of_birth', 'gender'].map((field) => [field, messy])),
+      { requiredKeys: [] },
+    );
+    await assertProperty(forms, async (contact) => {
+      const body = { external_id: `fuzz-contact-${++n}`, ...contact };
+      const res = await send(t.api.url, {
+        method: 'POST',
+        path: '/v1/forms',
+        headers: { 'content-type': 'application/json', 'x-api-key': INGEST_API_KEY },
+        body: JSON.stringify(body),
+      });
+      tally(res.status);
+      const tooLong = Object.entries(contact).filter(([, value]) => (value as string).length > 256);
+      if (tooLong.length) {
+        // Structural: a value over the size limit is a 400 naming its field, and nothing is written.
+        expect(res.status).toBe(400);
+        expect(JSON.parse(res.text).fields).toEqual(expect.arrayContaining([tooLong[0][0]]));
+      } else {
+        expect([res.status, res.text]).toEqual([201, expect.any(String)]);
+        const answer = JSON.parse(res.text);
+        const named = [...answer.keys, ...answer.dropped.map((value: { field: string }) => value.field)];
+        expect(named.length).toBeLessThanOrEqual(Object.keys(contact).length);
+        sent.push(...(Object.values(contact) as string[]));
+      }
+    });
+    // Raw values at rest: none of the distinctive values sent may appear anywhere in the database.
+    const distinctive = sent.filter((value) => value.trim().length >= 8 && /[^0-9a-f\s]/.test(value));
+    const { rows } = await t.sql.query(
+      `SELECT (SELECT coalesce(string_agg(row_to_json(f)::text, ' '), '') FROM form_submissions f) ||
+              (SELECT coalesce(string_agg(row_to_json(v)::text, ' '), '') FROM visitors v) ||
+              (SELECT coalesce(string_agg(row_to_json(i)::text, ' '), '') FROM identities i) AS dump`,
+    );
+    const dump: string = rows[0].dump;
+    const leaked = distinctive.filter((value) => dump.includes(value) || dump.includes(JSON.stringify(value).slice(1, -1)));
+    expect(leaked).toEqual([]);
+  });
+
   it(`GET and DELETE /v1/journeys/:external_id with random ids and Authorization (${RUNS} runs)`, async () => {
     const authorization = fc.oneof(
       { arbitrary: fc.constant(`Bearer ${ADMIN_TOKEN}`), weight: 4 },

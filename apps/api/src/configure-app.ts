@@ -2,12 +2,13 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RawServerDefault } from 'fastify';
 import { AppConfig } from '@app/config';
 import { MetricsService } from '@app/observability';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { dashboardAuth } from './dashboard/dashboard-auth';
 import { DASHBOARD_ROUTE } from './dashboard/dashboard.module';
+import { authenticateBeforeBody } from './common/request-auth';
 import { createValidationPipe } from './common/validation';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -26,6 +27,18 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     allowedHeaders: ['content-type'],
     maxAge: 600,
   });
+
+  // JSON with the raw bytes kept (webhook signatures). A bodyless request that still says application/json
+  // (a DELETE or GET from many HTTP clients) has no body, rather than an invalid one.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>(
+    'application/json',
+    { bodyLimit: BODY_LIMIT_BYTES },
+    (request, body, done) => {
+      if (body.length === 0) return done(null, undefined);
+      parseJson(request, body.toString('utf8'), done);
+    },
+  );
 
   // sendBeacon posts text/plain to avoid a CORS preflight: read it as JSON, with the same safe parser.
   fastify.removeContentTypeParser('text/plain');
@@ -60,6 +73,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       fields: ['url'],
     });
   });
+
+  authenticateBeforeBody(fastify, config);
 
   // Bull Board's routes (its page, assets and JSON API under /admin/queues/...) are plain Fastify routes that
   // Nest middleware covers only at the exact path: guard the whole prefix here.
