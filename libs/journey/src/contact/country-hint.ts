@@ -2,7 +2,7 @@
 // the region of a national phone number and the day/month order of a date when the form has no country.
 import { getAllTimezones, getTimezone } from 'countries-and-timezones';
 import * as countries from 'i18n-iso-countries';
-import { normalizeCountry } from './normalize';
+import { normalizeCountry } from './country';
 
 export interface CountryHints {
   /** An explicit country, e.g. an edge/CDN geo header: ISO alpha-2/alpha-3 or a country name. */
