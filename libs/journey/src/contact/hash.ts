@@ -42,24 +42,47 @@ function provided(value: unknown): boolean {
   return typeof value !== 'string' || value.trim() !== '';
 }
 
-export function normalizeAndHashContact(input: RawContact): HashedContact {
+/** What the form itself does not say, used where the form has no `country`. */
+export interface ContactContext {
+  /** The visitor's derived country (countryFromHints), ISO alpha-2 in any case. */
+  countryHint?: string;
+  /** The installation's DEFAULT_COUNTRY setting, ISO alpha-2 in any case. */
+  defaultCountry?: string;
+  /** "Today" for the date-of-birth checks; defaults to the current time. */
+  now?: Date;
+}
+
+/** Lowercase ISO2 of a context country, or undefined when absent or not a real country. */
+function contextCountry(value: string | undefined): string | undefined {
+  if (!provided(value)) return undefined;
+  const c = normalizeCountry(value as string);
+  return c.ok ? c.value : undefined;
+}
+
+/**
+ * Normalise and hash every provided field. A value that fails to normalise is left out of `hashes` and
+ * reported in `errors` with a fixed-text reason (never the value); the other fields are still hashed.
+ */
+export function normalizeAndHashContact(input: RawContact, context: ContactContext = {}): HashedContact {
   const hashes: Partial<Record<ContactKey, string>> = {};
   const errors: ContactFieldError[] = [];
 
-  // The country is context for phone (default region), state and zip, so resolve it first.
+  // The form's country is the address country (state, zip). Phone region and date order fall back to the
+  // visitor's country hint, then the default country: they only pick a reading convention.
   const countryResult = provided(input.country) ? normalizeCountry(input.country as string) : undefined;
   const country = countryResult?.ok ? countryResult.value : undefined;
+  const region = country ?? contextCountry(context.countryHint) ?? contextCountry(context.defaultCountry);
 
   const normalizers: Record<ContactField, (raw: string) => NormalizeResult> = {
     email: normalizeEmail,
-    phone: (raw) => normalizePhone(raw, country),
+    phone: (raw) => normalizePhone(raw, region),
     first_name: normalizeName,
     last_name: normalizeName,
     city: normalizeCity,
     state: (raw) => normalizeState(raw, country),
     zip: (raw) => normalizeZip(raw, country),
     country: (raw) => countryResult ?? normalizeCountry(raw),
-    date_of_birth: (raw) => normalizeDateOfBirth(raw),
+    date_of_birth: (raw) => normalizeDateOfBirth(raw, context.now, region),
     gender: normalizeGender,
   };
 

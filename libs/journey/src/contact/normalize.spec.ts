@@ -145,6 +145,8 @@ ph      | 030 1234567                   | DE            | 49301234567
 ph      | +1 650 555 1212 ext. 99       | -             | 16505551212
 ph      | 650-555-1212 x12              | US            | 16505551212
 ph      | 011 44 844 412 4653           | US            | 448444124653
+ph      | phone: 6505551212             | US            | 16505551212
+ph      | +1 650 555 1212 *             | US            | 16505551212
 ph      | +44 844 412 4653              | US            | 448444124653
 fn      | Mary Ann                      | -             | maryann
 fn      | ␣␣JOSÉ␣␣María␣                | -             | josémaría
@@ -202,6 +204,7 @@ db      | 16.02.1997                    | -             | 19970216
 db      | 5.3.1995                      | -             | 19950305
 db      | 1997/02/16                    | -             | 19970216
 db      | 19970216                      | -             | 19970216
+db      | Feb 16 1997                   | -             | 19970216
 db      | 1990-01-15T00:00:00.000Z      | -             | 19900115
 db      | 1990-01-15T23:30:00-05:00     | -             | 19900115
 db      | 2000-02-29                    | -             | 20000229
@@ -231,10 +234,9 @@ ph      | 650 555 1212                  | -  | phone needs a country code or a c
 ph      | 650 555 1212                  | Atlantis | phone needs a country code or a country
 ph      | 650-CALL-NOW                  | US | phone contains letters
 ph      | +1 650 555 12l2               | US | phone contains letters
-ph      | phone: 6505551212             | US | phone contains letters
-ph      | +1 650 555 1212 1212 1212 1212 1212 | - | phone is too long
+ph      | +1 650 555 1212 1212 1212 1212 1212 1212 1212 1212 1212 1212 1212 | - | phone is too long
 ph      | 911                           | US | phone is not a possible number
-ph      | +1 650 555 1212 *             | US | phone contains invalid characters
+ph      | +1 650 555 12*12              | US | phone contains invalid characters
 fn      | '- .                          | -  | name is empty
 ln      | ␣                             | -  | name is empty
 ct      | ...                           | -  | city is empty
@@ -255,7 +257,7 @@ db      | 13/13/1990                    | -  | date of birth has an invalid mont
 db      | 2026-06-16                    | -  | date of birth is in the future
 db      | 1/1/2027                      | -  | date of birth is in the future
 db      | 1850-05-01                    | -  | date of birth year is before 1900
-db      | Feb 16 1997                   | -  | date of birth has an unrecognised format
+db      | Feb 30 1997                   | -  | date of birth is not a real calendar date
 db      | 16-02-97                      | -  | date of birth has an unrecognised format
 db      | 1997                          | -  | date of birth has an unrecognised format
 ge      | x                             | -  | gender is not recognised

@@ -86,10 +86,87 @@ const US_ALIASES: Readonly<Record<string, string>> = {
   'Commonwealth of Puerto Rico': 'PR',
 };
 
+// Traditional abbreviations (AP style and the GPO Style Manual), written with or without periods: `Calif.`,
+// `N.Y.`, `W. Va.`. The lookup key keeps letters only, so `N.Y.` is `ny`.
+const US_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  'Ala.': 'AL',
+  'Alas.': 'AK',
+  'Ariz.': 'AZ',
+  'Ark.': 'AR',
+  'Calif.': 'CA',
+  'Cal.': 'CA',
+  'Colo.': 'CO',
+  'Conn.': 'CT',
+  'Del.': 'DE',
+  'D.C.': 'DC',
+  'Fla.': 'FL',
+  'Ga.': 'GA',
+  'Ida.': 'ID',
+  'Ill.': 'IL',
+  'Ind.': 'IN',
+  'Ia.': 'IA',
+  'Kan.': 'KS',
+  'Kans.': 'KS',
+  'Ky.': 'KY',
+  'La.': 'LA',
+  'Md.': 'MD',
+  'Mass.': 'MA',
+  'Mich.': 'MI',
+  'Minn.': 'MN',
+  'Miss.': 'MS',
+  'Mo.': 'MO',
+  'Mont.': 'MT',
+  'Neb.': 'NE',
+  'Nebr.': 'NE',
+  'Nev.': 'NV',
+  'N.H.': 'NH',
+  'N.J.': 'NJ',
+  'N.M.': 'NM',
+  'N. Mex.': 'NM',
+  'N.Y.': 'NY',
+  'N.C.': 'NC',
+  'N.D.': 'ND',
+  'N. Dak.': 'ND',
+  'Okla.': 'OK',
+  'Ore.': 'OR',
+  'Oreg.': 'OR',
+  'Pa.': 'PA',
+  'Penn.': 'PA',
+  'Penna.': 'PA',
+  'P.R.': 'PR',
+  'R.I.': 'RI',
+  'S.C.': 'SC',
+  'S.D.': 'SD',
+  'S. Dak.': 'SD',
+  'Tenn.': 'TN',
+  'Tex.': 'TX',
+  'Vt.': 'VT',
+  'Va.': 'VA',
+  'V.I.': 'VI',
+  'Wash.': 'WA',
+  'W. Va.': 'WV',
+  'Wis.': 'WI',
+  'Wisc.': 'WI',
+  'Wyo.': 'WY',
+};
+
 const CA_ALIASES: Readonly<Record<string, string>> = {
   Newfoundland: 'NL',
   'Yukon Territory': 'YT',
   PEI: 'PE',
+  // Traditional abbreviations (Canadian Press style).
+  'Alta.': 'AB',
+  'B.C.': 'BC',
+  'Man.': 'MB',
+  'N.B.': 'NB',
+  'Nfld.': 'NL',
+  'N.S.': 'NS',
+  'N.W.T.': 'NT',
+  'Ont.': 'ON',
+  'P.E.I.': 'PE',
+  'Que.': 'QC',
+  'Sask.': 'SK',
+  'Y.T.': 'YT',
 };
 
 /** Lookup key: accents folded, lowercase, letters only — so `Québec`, `new-york` and `NEW YORK` match. */
@@ -110,15 +187,15 @@ function buildIndex(...tables: Readonly<Record<string, string>>[]): ReadonlyMap<
   return index;
 }
 
-const US_INDEX = buildIndex(US_STATES, US_ALIASES);
+const US_INDEX = buildIndex(US_STATES, US_ALIASES, US_ABBREVIATIONS);
 const CA_INDEX = buildIndex(CA_PROVINCES, CA_ALIASES);
 
-/** US code for a full state/territory name, or undefined. */
+/** US code for a state/territory name or traditional abbreviation, or undefined. */
 export function usStateCode(name: string): string | undefined {
   return US_INDEX.get(regionLookupKey(name));
 }
 
-/** Canadian code for a full province/territory name, or undefined. */
+/** Canadian code for a province/territory name or traditional abbreviation, or undefined. */
 export function caProvinceCode(name: string): string | undefined {
   return CA_INDEX.get(regionLookupKey(name));
 }
