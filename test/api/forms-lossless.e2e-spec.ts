@@ -2,7 +2,15 @@
 // named; national phone numbers get their region from the form, the visitor's country hint or DEFAULT_COUNTRY.
 import { execFileSync } from 'node:child_process';
 import { sha256Hex } from '@app/journey';
-import { ADMIN_TOKEN, BROWSER_ORIGIN, CHROME_UA, json, Json, JourneyEnv, startJourneyEnv } from '../support/journey-env';
+import {
+  ADMIN_TOKEN,
+  BROWSER_ORIGIN,
+  CHROME_UA,
+  json,
+  Json,
+  JourneyEnv,
+  startJourneyEnv,
+} from '../support/journey-env';
 
 describe('POST /v1/forms keeps every good value', () => {
   let t: JourneyEnv;
@@ -56,19 +64,25 @@ describe('POST /v1/forms keeps every good value', () => {
     expect(view.forms[0].dropped).toEqual(body.dropped);
 
     const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', t.db.url], { encoding: 'utf8' });
-    for (const raw of ['Good.Person', 'good.person@', ...Object.values(MESSY)]) expect(dump).not.toContain(raw);
+    for (const raw of ['Good.Person', 'good.person@', ...Object.values(MESSY)])
+      expect(dump).not.toContain(raw);
     for (const raw of ['Good.Person', ...Object.values(MESSY)]) expect(t.api.output()).not.toContain(raw);
   });
 
   it('counts each dropped value on /metrics by field and reason', async () => {
     const metrics = await (await fetch(`${t.api.url}/metrics`)).text();
-    const dropped = metrics.split('\n').filter((line) => line.startsWith('journey_form_values_dropped_total{'));
+    const dropped = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('journey_form_values_dropped_total{'));
     expect(dropped.some((line) => line.includes('field="phone"'))).toBe(true);
     expect(dropped.some((line) => line.includes('field="gender"'))).toBe(true);
   });
 
   it('creates the visitor for a form whose external_id was never seen', async () => {
-    const response = await t.ingest('/v1/forms', { external_id: 'server-made-id-1', email: 'new@example.com' });
+    const response = await t.ingest('/v1/forms', {
+      external_id: 'server-made-id-1',
+      email: 'new@example.com',
+    });
     expect(response.status).toBe(201);
     const view = await journey('server-made-id-1');
     expect(hashOf(view, 'em')).toBe(sha256Hex('new@example.com'));
@@ -87,7 +101,9 @@ describe('POST /v1/forms keeps every good value', () => {
       }),
     });
     expect(touch.status).toBe(201);
-    const { rows } = await t.sql.query(`SELECT country_hint FROM visitors WHERE external_id = 'london-visitor'`);
+    const { rows } = await t.sql.query(
+      `SELECT country_hint FROM visitors WHERE external_id = 'london-visitor'`,
+    );
     expect(rows[0].country_hint).toBe('gb');
 
     const response = await t.ingest('/v1/forms', { external_id: 'london-visitor', phone: '020 7946 0958' });
@@ -96,7 +112,11 @@ describe('POST /v1/forms keeps every good value', () => {
   });
 
   it("prefers the form's own country to the visitor's hint, and falls back to DEFAULT_COUNTRY", async () => {
-    await t.ingest('/v1/touchpoints', { external_id: 'us-form', url: 'https://www.shop.test/', country: 'GB' });
+    await t.ingest('/v1/touchpoints', {
+      external_id: 'us-form',
+      url: 'https://www.shop.test/',
+      country: 'GB',
+    });
     await t.ingest('/v1/forms', { external_id: 'us-form', phone: '(650) 555-1212', country: 'US' });
     expect(hashOf(await journey('us-form'), 'ph')).toBe(sha256Hex('16505551212'));
 

@@ -14,7 +14,11 @@ describe('dropEmailsFromCustomAnswers', () => {
       nested: { deeper: { who: 'someone@example.org', n: 3 } },
     });
     expect(result.fields).toEqual({ plan: 'pro', list: ['x', 'y'], nested: { deeper: { n: 3 } } });
-    expect(result.droppedPaths.sort()).toEqual(['fields.contact', 'fields.list.1', 'fields.nested.deeper.who']);
+    expect(result.droppedPaths.sort()).toEqual([
+      'fields.contact',
+      'fields.list.1',
+      'fields.nested.deeper.who',
+    ]);
   });
 
   it('answers nothing for no answers', () => {

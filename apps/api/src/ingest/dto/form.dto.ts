@@ -55,7 +55,8 @@ export class FormDto {
     contactField(
       'Phone number; without a country code, the region is the form country, else the visitor country hint, else DEFAULT_COUNTRY',
     ),
-  ) phone?: string;
+  )
+  phone?: string;
   @apply(contactField('First name')) first_name?: string;
   @apply(contactField('Last name')) last_name?: string;
   @apply(contactField('City')) city?: string;

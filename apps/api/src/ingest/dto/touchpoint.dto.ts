@@ -87,19 +87,28 @@ export class TouchpointDto {
 
   // Country hints: only ever used to derive the visitor's country, so an unrecognised value is ignored rather
   // than refused (a browser cannot retry a lost touchpoint).
-  @ApiPropertyOptional({ description: "Browser language tag (BCP 47, e.g. en-GB): a country hint", maxLength: 35 })
+  @ApiPropertyOptional({
+    description: 'Browser language tag (BCP 47, e.g. en-GB): a country hint',
+    maxLength: 35,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(35)
   locale?: string;
 
-  @ApiPropertyOptional({ description: 'Browser IANA time zone (e.g. Europe/London): a country hint', maxLength: 64 })
+  @ApiPropertyOptional({
+    description: 'Browser IANA time zone (e.g. Europe/London): a country hint',
+    maxLength: 64,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   time_zone?: string;
 
-  @ApiPropertyOptional({ description: "The visitor's country (ISO alpha-2), when a server knows it", maxLength: 64 })
+  @ApiPropertyOptional({
+    description: "The visitor's country (ISO alpha-2), when a server knows it",
+    maxLength: 64,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
