@@ -167,4 +167,36 @@ describeWithChromium('first-party JS tag in headless Chromium', () => {
       await context.close();
     }
   });
+
+  it("sends the browser's locale and time zone, which make a national phone on a later form E.164", async () => {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${site.origin}/landing-uk`);
+      await page.waitForFunction('window.journey && window.journey.version');
+      const externalId = await page.evaluate<string>('window.journey.externalId()');
+      const waitFor = async (done: (view: Json) => boolean) => {
+        const deadline = Date.now() + 15_000;
+        let view: Json = {};
+        while (Date.now() < deadline && !done(view)) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          view = await journeyOf(externalId);
+        }
+        return view;
+      };
+      await waitFor((view) => view.touchpoints?.length >= 1);
+      const { rows } = await t.sql.query('SELECT country_hint FROM visitors WHERE external_id = $1', [
+        externalId,
+      ]);
+      expect(rows[0].country_hint).toBe('gb');
+
+      // A form with a national UK number and no country: the hint gives the region.
+      await page.evaluate("window.journey.identify({ phone: '020 7946 0958' })");
+      const view = await waitFor((v) => v.identities?.some((i: Json) => i.key_type === 'ph'));
+      const phone = view.identities.find((i: Json) => i.key_type === 'ph');
+      expect(phone.hash).toBe(sha256Hex('442079460958'));
+    } finally {
+      await context.close();
+    }
+  });
 });
