@@ -56,6 +56,8 @@ async function benchIngest({
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     INGEST_API_KEY: KEY,
+    // The limit still runs (its Redis round trip is part of the figure) but never refuses the load.
+    INGEST_RATE_PER_KEY_PER_MINUTE: '1000000000',
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',

@@ -83,6 +83,8 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       INGEST_API_KEY: INGEST_KEY,
+      // The limit still runs (its Redis round trip is part of the figure) but never refuses the load.
+      INGEST_RATE_PER_KEY_PER_MINUTE: '1000000000',
       HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
       META_PIXEL_ID: PIXEL_ID,
       META_ACCESS_TOKEN: META_TOKEN,

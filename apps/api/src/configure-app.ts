@@ -8,6 +8,7 @@ import { MetricsService } from '@app/observability';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { dashboardAuth } from './dashboard/dashboard-auth';
 import { DASHBOARD_ROUTE } from './dashboard/dashboard.module';
+import { crossSiteProblem } from './common/cross-site';
 import { authenticateBeforeBody } from './common/request-auth';
 import { createValidationPipe } from './common/validation';
 
@@ -20,7 +21,21 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const metrics = app.get(MetricsService);
 
-  await app.register(helmet, { contentSecurityPolicy: false });
+  // A policy that restricts framing, forms, plugins and base URLs on every page (Swagger UI, the queue
+  // dashboard) without forbidding the inline scripts those pages ship.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        // No default-src: a script or style policy would break the inline code those pages ship.
+        defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc,
+        frameAncestors: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+  });
   await app.register(cors, {
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
     methods: ['GET', 'POST'],
@@ -82,6 +97,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0];
     if (path !== DASHBOARD_ROUTE && !path.startsWith(`${DASHBOARD_ROUTE}/`)) return done();
+    // Bull Board's actions (retry, clean, promote) are plain POST/PUTs a browser would send with basic auth.
+    const crossSite = crossSiteProblem(request.method, request.headers);
+    if (crossSite) {
+      void reply.status(403).send({ statusCode: 403, error: 'Forbidden', message: crossSite });
+      return;
+    }
     guardDashboard(request.raw, reply.raw, () => done());
     if (reply.raw.writableEnded) reply.hijack();
   });

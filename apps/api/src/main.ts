@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, ConfigError, type TrustProxy } from '@app/config';
+import { AppConfig, ConfigError, developmentSecretsIn, type TrustProxy } from '@app/config';
 import { AppModule } from './app.module';
 import { BODY_LIMIT_BYTES, configureApp } from './configure-app';
 
@@ -14,6 +14,15 @@ async function bootstrap(): Promise<void> {
     { rawBody: true, bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  if (config.production) {
+    for (const name of developmentSecretsIn(config)) {
+      app
+        .get(Logger)
+        .warn(
+          `SECURITY: ${name} is the documented development value and NODE_ENV=production: anyone who read the README can use it. Set a secret of your own.`,
+        );
+    }
+  }
   await configureApp(app, config);
   await app.listen(config.port, config.host);
   app.get(Logger).log(`api listening on ${config.host}:${config.port}`);

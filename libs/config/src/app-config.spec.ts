@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError } from './app-config';
+import { AppConfig, developmentSecretsIn, ConfigError } from './app-config';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -75,6 +75,33 @@ describe('AppConfig', () => {
     expect(AppConfig.fromEnv({}).capture.defaultCountry).toBeUndefined();
     for (const bad of ['XX', 'GBR', 'United Kingdom']) {
       expect(problemsOf({ DEFAULT_COUNTRY: bad }).join('\n')).toMatch(/DEFAULT_COUNTRY/);
+    }
+  });
+
+  it('names the settings that still hold the documented development secrets', () => {
+    const dev = AppConfig.fromEnv({
+      ADMIN_TOKEN: 'dev-admin-token-change-me',
+      INGEST_API_KEY: 'dev-ingest-key-change-me',
+      NODE_ENV: 'production',
+    });
+    expect(dev.production).toBe(true);
+    expect(developmentSecretsIn(dev)).toEqual(['ADMIN_TOKEN', 'INGEST_API_KEY']);
+    const own = AppConfig.fromEnv({ ADMIN_TOKEN: 'a-real-secret-0123456789' });
+    expect(developmentSecretsIn(own)).toEqual([]);
+    expect(own.production).toBe(false);
+  });
+
+  it('reads the ingest limits, each a whole number of at least 1', () => {
+    expect(AppConfig.fromEnv({}).limits).toEqual({
+      perIpPerMinute: 600,
+      perKeyPerMinute: 60000,
+      touchpointsPerVisitorPerHour: 500,
+    });
+    expect(AppConfig.fromEnv({ INGEST_RATE_PER_IP_PER_MINUTE: '5' }).limits.perIpPerMinute).toBe(5);
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      expect(problemsOf({ MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR: bad }).join('\n')).toMatch(
+        /MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR/,
+      );
     }
   });
 

@@ -66,6 +66,10 @@ export class AppConfig {
   readonly stageMapFile?: string;
   /** Form capture: lowercase ISO alpha-2 region used when neither the form nor the visitor names one. */
   readonly capture: { defaultCountry?: string };
+  /** Abuse limits on the public ingest routes (webhooks are never limited by us). */
+  readonly limits: { perIpPerMinute: number; perKeyPerMinute: number; touchpointsPerVisitorPerHour: number };
+  /** `production` turns the development-secret warnings on. */
+  readonly production: boolean;
 
   private constructor(env: Environment) {
     this.databaseUrl = env.DATABASE_URL;
@@ -107,6 +111,12 @@ export class AppConfig {
     this.auth = { adminToken: env.ADMIN_TOKEN, ingestApiKey: env.INGEST_API_KEY };
     this.stageMapFile = env.STAGE_MAP_FILE;
     this.capture = { defaultCountry: env.DEFAULT_COUNTRY?.toLowerCase() };
+    this.limits = {
+      perIpPerMinute: env.INGEST_RATE_PER_IP_PER_MINUTE,
+      perKeyPerMinute: env.INGEST_RATE_PER_KEY_PER_MINUTE,
+      touchpointsPerVisitorPerHour: env.MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR,
+    };
+    this.production = env.NODE_ENV === 'production';
   }
 
   /** Reads and validates the environment; throws ConfigError naming every bad or missing variable. */
@@ -128,4 +138,19 @@ export class AppConfig {
     if (problems.length) throw new ConfigError(problems);
     return new AppConfig(env);
   }
+}
+
+/** The secrets docker-compose.yml and the README ship for a laptop; never fit for a deployment. */
+export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
+  ADMIN_TOKEN: 'dev-admin-token-change-me',
+  INGEST_API_KEY: 'dev-ingest-key-change-me',
+};
+
+/** Names of the settings that still hold a documented development value. */
+export function developmentSecretsIn(config: AppConfig): string[] {
+  const values: Record<string, string | undefined> = {
+    ADMIN_TOKEN: config.auth.adminToken,
+    INGEST_API_KEY: config.auth.ingestApiKey,
+  };
+  return Object.keys(DEVELOPMENT_SECRETS).filter((name) => values[name] === DEVELOPMENT_SECRETS[name]);
 }

@@ -222,11 +222,34 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Only `production` changes anything: start-up warnings about development secrets. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
   /** How long queued work may sit before the worker checks that its Redis job still exists (ms). */
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'RECONCILE_AFTER_MS must be an integer number of milliseconds' })
   @Min(1000)
   RECONCILE_AFTER_MS = 60_000;
+
+  /** Browser ingest calls (no X-Api-Key) one client IP may make per minute; past it, 429. */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'INGEST_RATE_PER_IP_PER_MINUTE must be a whole number' })
+  @Min(1)
+  INGEST_RATE_PER_IP_PER_MINUTE = 600;
+
+  /** Server ingest calls one API key may make per minute; past it, 429. */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'INGEST_RATE_PER_KEY_PER_MINUTE must be a whole number' })
+  @Min(1)
+  INGEST_RATE_PER_KEY_PER_MINUTE = 60_000;
+
+  /** Touchpoints one external_id may add per clock hour; past it they are acknowledged and ignored. */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR must be a whole number' })
+  @Min(1)
+  MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR = 500;
 
   /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
   @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ : -' })

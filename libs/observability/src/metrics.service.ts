@@ -45,6 +45,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly ingestRateLimited = new Counter({
+    name: 'journey_ingest_rate_limited_total',
+    help: 'Ingest calls refused with 429 (rate limit per API key or client IP), by route and caller',
+    labelNames: ['route', 'caller'] as const,
+    registers: [this.registry],
+  });
+
+  readonly touchpointsIgnored = new Counter({
+    name: 'journey_touchpoints_ignored_total',
+    help: 'Touchpoints acknowledged but not stored, by reason (visitor_hourly_cap)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly rejectedRequests = new Counter({
     name: 'journey_rejected_requests_total',
     help: 'Requests refused before storing anything, by route and reason',

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@app/config';
+import { crossSiteProblem } from './cross-site';
 import { secureEquals } from './secure-compare';
 
 export type IngestSource = 'browser' | 'server';
@@ -50,7 +51,8 @@ const INGEST_ROUTES = new Set(['/v1/touchpoints', '/v1/forms']);
 const isAdminRoute = (route: string) => route.startsWith('/v1/journeys') || route.startsWith('/v1/admin/');
 
 /**
- * Authenticates admin and ingest calls before their body is read, so a caller without credentials always
+ * Authenticates admin and ingest calls before their body is read (and refuses cross-site admin writes sent
+ * with browser-held credentials, see crossSiteProblem), so a caller without credentials always
  * gets 401 (never a 400 about a body it should not have been able to send). The route guards check again
  * (a route outside these prefixes still has its guard); an ingest caller found here is reused by the guard.
  */
@@ -64,6 +66,11 @@ export function authenticateBeforeBody(fastify: FastifyInstance, config: AppConf
       if (typeof caller === 'string') problem = caller;
       else request.ingestCaller = caller;
     } else if (isAdminRoute(route)) {
+      const crossSite = crossSiteProblem(request.method, request.headers);
+      if (crossSite) {
+        void reply.status(403).send({ statusCode: 403, error: 'Forbidden', message: crossSite });
+        return;
+      }
       problem = adminAuthProblem(request.headers.authorization, config.auth.adminToken);
     }
     if (problem === undefined) return done();

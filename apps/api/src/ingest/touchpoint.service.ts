@@ -14,17 +14,24 @@ import { MetricsService } from '@app/observability';
 import type { IngestCaller } from '../common/ingest-auth.guard';
 import { visitorNetwork } from './client-context';
 import { TouchpointDto, TouchpointRecordedDto } from './dto/touchpoint.dto';
+import { TouchpointCap } from './limits/touchpoint-cap';
 
 @Injectable()
 export class TouchpointService {
   constructor(
     private readonly touchpoints: TouchpointRepository,
     private readonly metrics: MetricsService,
+    private readonly cap: TouchpointCap,
   ) {}
 
   async record(dto: TouchpointDto, caller: IngestCaller): Promise<TouchpointRecordedDto> {
     const externalId = dto.external_id ?? randomUUID();
     const eventId = dto.event_id ?? randomUUID();
+    // A known visitor past its hourly allowance: acknowledged (a tag must not retry) and not written.
+    if (dto.external_id !== undefined && !(await this.cap.allows(dto.external_id))) {
+      this.metrics.touchpointsIgnored.inc({ reason: 'visitor_hourly_cap' });
+      return { external_id: externalId, touchpoint_id: null, event_id: eventId, ignored: true };
+    }
     const occurredAt = dto.occurred_at ? new Date(dto.occurred_at) : new Date();
     const campaign = parseCampaignParams(dto.url);
     const fbc = resolveTouchpointFbc({ clientFbc: dto.fbc, fbclid: campaign.fbclid, occurredAt });

@@ -131,7 +131,12 @@ export class TouchpointDto {
 
 export class TouchpointRecordedDto {
   @ApiProperty() external_id!: string;
-  @ApiProperty() touchpoint_id!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null when the touchpoint was ignored' })
+  touchpoint_id!: string | null;
   @ApiProperty({ description: 'Pass to fbq as eventID so Pixel and server events deduplicate' })
   event_id!: string;
+  @ApiPropertyOptional({
+    description: 'true when the visitor is past MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR: nothing was stored',
+  })
+  ignored?: boolean;
 }

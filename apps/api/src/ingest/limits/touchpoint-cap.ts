@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '@app/config';
+import { REDIS } from '@app/queues';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Caps the touchpoints one external_id may add per clock hour (MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR): a
+ * script or a stuck tag looping on one visitor cannot fill the disk through a legitimate key or origin. The
+ * count lives in Redis so every api process shares it; Redis down fails open (signal is never lost to it).
+ */
+@Injectable()
+export class TouchpointCap {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** True while this external_id is within its hourly allowance (this touchpoint counted). */
+  async allows(externalId: string, now = Date.now()): Promise<boolean> {
+    const hour = Math.floor(now / HOUR_MS);
+    const visitor = createHash('sha256').update(externalId).digest('hex').slice(0, 32);
+    const key = `${this.config.queuePrefix}:tpcap:${hour}:${visitor}`;
+    try {
+      const [[, count]] = (await this.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, HOUR_MS + 60_000)
+        .exec()) as [[Error | null, number]];
+      return count <= this.config.limits.touchpointsPerVisitorPerHour;
+    } catch {
+      return true;
+    }
+  }
+}
