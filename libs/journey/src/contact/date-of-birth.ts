@@ -41,7 +41,7 @@ function annotatedOrder(annotation: string): Order | undefined {
 const ISO_DATETIME =
   /^(\d{4})-(\d{1,2})-(\d{1,2})[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}:?\d{2})?$/;
 // CJK year/month/day markers: 1997年2月16日, 1997년 2월 16일.
-const CJK_DATE = /^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?$/;
+const CJK_DATE = /^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]?$/;
 const SEPARATORS = /[\s/.,\-–—]+/;
 const WEEKDAY = /^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?$/;
 // A time after the date (`2/16/1997 12:00:00 AM`, spreadsheet and CRM exports) says nothing about the day.
