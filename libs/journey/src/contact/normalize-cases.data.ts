@@ -267,6 +267,8 @@ export const NORMALIZE_CASES: Readonly<Record<ContactField, readonly NormalizeCa
     ['Cote dIvoire', {}, 'ci', 'accents and apostrophe missing'],
     ['The Netherlands', {}, 'nl', 'leading "The"'],
     ['Holland', {}, 'nl', 'colloquial name'],
+    ['Trinidad & Tobago', {}, 'tt', '& for and'],
+    ['St. Vincent and the Grenadines', {}, 'vc', 'St. for Saint'],
     ['Türkiye', {}, 'tr', 'current official name'],
     ['Turkey', {}, 'tr', 'English name'],
     ['Burma', {}, 'mm', 'former name'],
