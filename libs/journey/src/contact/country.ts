@@ -56,6 +56,11 @@ const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
   usvirginislands: 'vi',
   unitedstatesvirginislands: 'vi',
   macau: 'mo',
+  macausar: 'mo',
+  macaosar: 'mo',
+  hongkongsar: 'hk',
+  koreasouth: 'kr',
+  koreanorth: 'kp',
   republicofchina: 'tw',
   federalrepublicofgermany: 'de',
   bundesrepublikdeutschland: 'de',
@@ -127,7 +132,11 @@ function lookup(index: NameIndex, key: string | undefined): Lookup {
 export function normalizeCountry(raw: string): NormalizeResult {
   const s = clean(raw);
   if (s === undefined) return fail('country is empty');
-  const name = s.replace(/^the\s+/i, '');
+  // `The Netherlands`, `Trinidad & Tobago`, `St. Lucia` are written forms of the listed names.
+  const name = s
+    .replace(/^the\s+/i, '')
+    .replace(/\s*&\s*/g, ' and ')
+    .replace(/^st\.?\s+/i, 'saint ');
   const key = compactText(name);
   if (key === '') return fail('country is not recognised');
   const alias = COUNTRY_ALIASES[key];

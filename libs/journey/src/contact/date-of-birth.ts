@@ -41,8 +41,11 @@ function annotatedOrder(annotation: string): Order | undefined {
 const ISO_DATETIME =
   /^(\d{4})-(\d{1,2})-(\d{1,2})[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}:?\d{2})?$/;
 // CJK year/month/day markers: 1997年2月16日, 1997년 2월 16일.
-const CJK_DATE = /^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?$/;
+const CJK_DATE = /^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]?$/;
 const SEPARATORS = /[\s/.,\-–—]+/;
+const WEEKDAY = /^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?$/;
+// A time after the date (`2/16/1997 12:00:00 AM`, spreadsheet and CRM exports) says nothing about the day.
+const TRAILING_TIME = /\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?$/;
 
 /** [year, month, day] read from the text, or undefined when it is not a full date with a 4-digit year. */
 function readDate(text: string, monthFirst: boolean): [number, number, number] | undefined {
@@ -50,11 +53,11 @@ function readDate(text: string, monthFirst: boolean): [number, number, number] |
   if (iso) return [+iso[1]!, +iso[2]!, +iso[3]!];
   if (/^\d{8}$/.test(text)) return [+text.slice(0, 4), +text.slice(4, 6), +text.slice(6, 8)];
 
-  // Words: ordinals (`16th`) and `of` carry no information.
+  // Words: ordinals (`16th`), `of` and the weekday (`Sunday, February 16, 1997`) carry no information.
   const tokens = text
     .replace(/(\d)(?:st|nd|rd|th)\b/g, '$1')
     .split(SEPARATORS)
-    .filter((t) => t !== '' && t !== 'of');
+    .filter((t) => t !== '' && t !== 'of' && !WEEKDAY.test(t));
   if (tokens.length !== 3) return undefined;
 
   const monthIndex = tokens.findIndex((t) => /^\p{L}+$/u.test(t));
@@ -95,6 +98,7 @@ export function normalizeDateOfBirth(raw: string, now: Date = new Date(), countr
     order = annotatedOrder(annotation[1]!);
     text = text.slice(0, annotation.index).trim();
   }
+  text = text.replace(TRAILING_TIME, '');
   const c = country?.toLowerCase();
   // With no country, keep the US reading except for dotted dates, which only day-first countries write.
   const dotted = /^\d{1,2}\.\s?\d{1,2}\.\s?\d{4}$/.test(text);

@@ -89,6 +89,42 @@ describe('normalizeAndHashContact', () => {
     expect(hashes.em).toBe('48ddb93f0b30c475423fe177832912c5bcdce3cc72872f8051627967ef278e08');
   });
 
+  it('context: the visitor hint, then the default country, pick phone region and date order only', () => {
+    const input: RawContact = {
+      phone: '030 1234567',
+      date_of_birth: '03/04/1990',
+      state: 'Bavaria',
+      zip: '1234',
+    };
+    const { hashes, errors } = normalizeAndHashContact(input, { countryHint: 'DE', defaultCountry: 'us' });
+    expect(errors).toEqual([]);
+    expect(hashes.ph).toBe(sha256Hex('49301234567'));
+    expect(hashes.db).toBe(sha256Hex('19900403'));
+    // The address is not the visitor's location: no US state or ZIP rules from a hint or default.
+    expect(hashes.st).toBe(sha256Hex('bavaria'));
+    expect(hashes.zp).toBe(sha256Hex('1234'));
+  });
+
+  it('context: an unusable hint falls through to the default country; the form country beats both', () => {
+    const fallback = normalizeAndHashContact(
+      { phone: '650 555 1212' },
+      { countryHint: 'XX', defaultCountry: 'us' },
+    );
+    expect(fallback.hashes.ph).toBe(sha256Hex('16505551212'));
+    const form = normalizeAndHashContact(
+      { phone: '030 1234567', country: 'de' },
+      { countryHint: 'fr', defaultCountry: 'us' },
+    );
+    expect(form.hashes.ph).toBe(sha256Hex('49301234567'));
+  });
+
+  it('context: now bounds the date of birth', () => {
+    const now = new Date('2000-01-01T00:00:00Z');
+    expect(normalizeAndHashContact({ date_of_birth: '2000-01-02' }, { now }).errors).toEqual([
+      { field: 'date_of_birth', reason: 'date of birth is in the future' },
+    ]);
+  });
+
   it('passes the country to state and zip', () => {
     const de = normalizeAndHashContact({ state: 'Bavaria', zip: '80331', country: 'Germany' });
     expect(de.hashes.st).toBe(sha256Hex('bavaria'));

@@ -68,19 +68,20 @@ function phoneRegion(country: string | undefined): CountryCode | undefined {
  * `Tel: +1 650 555 1212 (mobile)` yields `+1 650 555 1212`. Undefined when there is no digit.
  */
 function numberSpan(text: string): string | undefined {
-  const start = text.search(/[+(]?\d|\(\+/);
+  const start = text.search(/\+[\s(]*\d|\(\s*\+|\(?\d/);
   if (start < 0) return undefined;
   const lastDigit = text.search(/\d(?!.*\d)/s);
   return text.slice(start, lastDigit + 1);
 }
 
 /**
- * International prefixes written out as digits become '+': `00` (ITU), `+00`/`+0` (a '+' typed in front of
- * the dialled prefix), and `011` (North America) when no region says otherwise: with a region,
+ * International prefixes written out as digits become '+': `00` (ITU), `+00`/`+011`/`+0` (a '+' typed in front
+ * of the dialled prefix), and `011` (North America) when no region says otherwise: with a region,
  * libphonenumber applies that country's own prefix, and `011` is a national area code elsewhere (Sapporo).
  */
 function internationalForm(number: string, region: CountryCode | undefined): string {
   const compact = number.replace(/^\(\+(\d{1,3})\)/, '+$1 ');
+  if (/^\+\s*011[\s\-.]+[1-9]/.test(compact)) return `+${compact.replace(/^\+\s*011/, '')}`;
   if (/^\+[\s(]*0/.test(compact)) return `+${compact.replace(/^\+[\s(]*0+\)?/, '')}`;
   if (/^00/.test(compact)) return `+${compact.slice(2)}`;
   if (region === undefined && /^011[\s\-.]*[1-9]/.test(compact)) return `+${compact.slice(3)}`;
