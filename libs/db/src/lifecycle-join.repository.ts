@@ -37,6 +37,7 @@ export interface JourneyRow {
   lead_id: string | null;
   hashes: { key_type: string; hash: string }[];
   bots: boolean[];
+  last_seen_at: Date;
 }
 
 /**
