@@ -60,4 +60,18 @@ describe('linked journeys contribute to the CAPI event', () => {
     expect(gaps.length).toBeGreaterThan(10);
     expect(gaps.filter(([, , count]) => count !== '0')).toEqual([]);
   });
+
+  it("erasing a linked visitor removes its contribution from the other visitor's sent event", async () => {
+    expect((await t.admin('DELETE', '/v1/journeys/phone-a')).status).toBeLessThan(300);
+    const journey = await json(await t.admin('GET', '/v1/journeys/laptop-b'));
+    expect(journey.dispatches[0].contributors).toEqual([
+      { visitor_id: expect.any(String), external_id: 'laptop-b' },
+    ]);
+    expect(journey.dispatches[0].payload.user_data).toBeUndefined();
+    expect(journey.dispatches[0].status).toBe('sent');
+    const { rows } = await t.sql.query('SELECT request_body::text AS body FROM capi_requests');
+    for (const row of rows) expect(row.body).not.toContain(sha256Hex('14155550142'));
+    const text = await (await fetch(`${t.api.url}/metrics`)).text();
+    expect(text).not.toMatch(/^journey_match_key_gaps\{[^}]*\} [1-9]/m);
+  });
 });
