@@ -1,11 +1,11 @@
-import { buildOutboundMessage, randomSalesforceId } from '@app/crm';
+import { buildOutboundMessage, randomSalesforceId, signHighLevelEd25519 } from '@app/crm';
 import { sha256Hex } from '@app/journey';
 // The queue names only: @app/queues' index would load Nest, which Jest does not.
 import { UNJOINED_SWEEP_QUEUE, UNJOINED_SWEEP_SCHEDULER_ID } from '../../libs/queues/src/unjoined-sweep';
 import { Queue } from 'bullmq';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { startWorker } from '../support/service-process';
-import { ORG_ID } from '../support/webhook-env';
+import { ed25519, ORG_ID, pem } from '../support/webhook-env';
 
 // An unjoined change is joined as soon as the CRM says where it belongs: a webhook revealing the identity
 // of one of its records re-pends it at once; the periodic sweep (and each worker start) retries the rest
@@ -13,7 +13,7 @@ import { ORG_ID } from '../support/webhook-env';
 describe('unjoined lifecycle changes joined later from the CRM side', () => {
   let t: PipelineEnv;
   beforeAll(async () => {
-    t = await startPipelineEnv('rejoin');
+    t = await startPipelineEnv('rejoin', { GHL_EXTERNAL_ID_FIELD: 'fld-journey' });
   });
   afterAll(() => t?.close());
 
@@ -87,6 +87,33 @@ describe('unjoined lifecycle changes joined later from the CRM side', () => {
     );
     expect(rows[0].hints).toContain(sha256Hex('sf.buyer@example.com'));
     expect(rows[0].hints).not.toMatch(/buyer@/i);
+  });
+
+  it('re-pends a HighLevel opportunity when a ContactUpdate carries the external-id custom field', async () => {
+    await t.landing('visitor-ghl-contact');
+    const highlevel = (body: object) => {
+      const raw = JSON.stringify({ locationId: 'loc-r', timestamp: new Date().toISOString(), ...body });
+      return t.post('/webhooks/gohighlevel', raw, {
+        'x-ghl-signature': signHighLevelEd25519(raw, pem(ed25519.privateKey, 'pkcs8')),
+      });
+    };
+    await highlevel({
+      type: 'OpportunityStatusUpdate',
+      id: 'ghl-opp-r',
+      contactId: 'ghl-contact-r',
+      status: 'won',
+      webhookId: 'wh-rejoin-1',
+    });
+    expect(await t.settled('ghl-opp-r', ['unjoined'])).toMatchObject({ status: 'unjoined' });
+
+    const response = await highlevel({
+      type: 'ContactUpdate',
+      id: 'ghl-contact-r',
+      customFields: [{ id: 'fld-journey', value: 'visitor-ghl-contact' }],
+      webhookId: 'wh-rejoin-2',
+    });
+    expect(response.status).toBe(200);
+    expect(await t.settled('ghl-opp-r', ['sent'])).toMatchObject({ status: 'sent', event_name: 'DealWon' });
   });
 
   it('sends an unjoined deal once the HubSpot API shows the association, found by the sweep at worker start', async () => {
