@@ -121,6 +121,23 @@ async function stuckCounts(sql) {
   return { lifecycle_events: await count('lifecycle_events'), capi_events: await count('capi_events') };
 }
 
+/**
+ * Match-key coverage of the run's sent events: per key, how many events' (linked) journeys knew it, how many
+ * events carried it, and the gaps (knew it, did not carry it: a bug). `keys`: libs/capi's COVERAGE_KEYS.
+ */
+async function matchKeyCoverage(sql, keys) {
+  const { rows } = await sql.query(
+    `SELECT k AS key, count(*) FILTER (WHERE k = ANY(known_keys))::int AS known,
+       count(*) FILTER (WHERE (payload->'user_data') ? k)::int AS sent,
+       count(*) FILTER (WHERE k = ANY(known_keys) AND NOT (payload->'user_data') ? k)::int AS gaps
+     FROM capi_events, unnest($1::text[]) k WHERE status = 'sent' AND known_keys <> '{}' GROUP BY k`,
+    [keys],
+  );
+  const per_key = Object.fromEntries(rows.map((row) => [row.key, { known: row.known, sent: row.sent }]));
+  const sum = (field) => rows.reduce((total, row) => total + row[field], 0);
+  return { keys_known: sum('known'), keys_sent: sum('sent'), gaps: sum('gaps'), per_key };
+}
+
 /** The pipeline run's detail lines for `npm run bench`: baseline runs, Graph, stages, CPU (the table has the figures). */
 function pipelineDetails(result) {
   const lines = [];
@@ -145,6 +162,14 @@ function pipelineDetails(result) {
     `burst: last event done at +s: stored ${done.stored}, relayed ${done.relayed}, joined ${done.queued}, ` +
       `at Graph ${done.graph}; seeding took ${result.seed_s} s`,
   );
+  if (result.coverage) {
+    const { keys_known, keys_sent, gaps, per_key } = result.coverage;
+    const known = Object.entries(per_key).filter(([, counts]) => counts.known);
+    lines.push(
+      `match keys over sent events: ${keys_known} known, ${keys_sent} sent, ${gaps} gaps (known, not sent); ` +
+        known.map(([key, counts]) => `${key} ${counts.sent}/${counts.known}`).join(', '),
+    );
+  }
   lines.push(
     `CPU seconds in both timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
       `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
@@ -152,4 +177,13 @@ function pipelineDetails(result) {
   return lines;
 }
 
-module.exports = { loadRows, pipelineDetails, postgresCpu, postgresCpuUsed, report, stuckCounts, spread };
+module.exports = {
+  loadRows,
+  matchKeyCoverage,
+  pipelineDetails,
+  postgresCpu,
+  postgresCpuUsed,
+  report,
+  stuckCounts,
+  spread,
+};

@@ -10,7 +10,14 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { benchBullmqNoop } = require('./bullmq-baseline.js');
 const { startFakeGraph } = require('./fake-graph.js');
-const { loadRows, postgresCpu, postgresCpuUsed, report, stuckCounts } = require('./pipeline-report.js');
+const {
+  loadRows,
+  matchKeyCoverage,
+  postgresCpu,
+  postgresCpuUsed,
+  report,
+  stuckCounts,
+} = require('./pipeline-report.js');
 const {
   DEAL_BASE,
   INGEST_KEY,
@@ -150,6 +157,8 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       perSecond: PACED_EVENTS_PER_S,
       graphTotal: 2 * events,
     });
+    const { COVERAGE_KEYS } = require(path.join(root, 'dist/libs/capi/src/linked-journeys.js'));
+    const coverage = await matchKeyCoverage(sql, [...COVERAGE_KEYS]);
     // Read before stopping: VmHWM is the peak over seeding and both phases.
     const rss_mb = { api: peakRssMb(api.child.pid), worker: peakRssMb(worker.child.pid) };
     const cpuAfter = cpuAt();
@@ -190,6 +199,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       cpu_s,
       seed_s,
       statuses: { burst: burst.statuses, paced: steady.statuses },
+      coverage,
       stages: { burst: burst.stages, paced: steady.stages },
       stage_done_s: burst.stage_done_s,
       load_avg_1m: load.map((value) => +value.toFixed(1)),

@@ -184,6 +184,12 @@ function expectedDefault(field: Field): string | null {
   if (value === undefined) return null;
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'::${expectedType(field)}`;
+  if (Array.isArray(value) && value.length === 0) {
+    // Prisma Migrate writes ARRAY[]::<type>[]; Postgres shows a type with a modifier (varchar(32)) cast twice.
+    const type = expectedType(field);
+    const unmodified = type.replace(/\(\d+(?:,\s*\d+)?\)/, '');
+    return unmodified === type ? `ARRAY[]::${type}` : `(ARRAY[]::${unmodified})::${type}`;
+  }
   if (Array.isArray(value)) return `<list default: extend expectedDefault in schema-drift.e2e-spec.ts>`;
   const { name, args } = value as { name: string; args: readonly (string | number)[] };
   if (name === 'now') return 'CURRENT_TIMESTAMP';

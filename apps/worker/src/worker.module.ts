@@ -11,6 +11,8 @@ import {
   DISPATCH_QUEUE,
   LIFECYCLE_QUEUE,
   RedisModule,
+  UNJOINED_SWEEP_JOB_OPTIONS,
+  UNJOINED_SWEEP_QUEUE,
 } from '@app/queues';
 import { CapiBatcher } from './dispatch/capi-batcher';
 import { DispatchProcessor } from './dispatch/dispatch.processor';
@@ -18,9 +20,13 @@ import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
 import { LifecycleRelay } from './relay/lifecycle-relay';
 import { StaleWorkReconciler } from './relay/stale-work-reconciler';
+import { UnjoinedSweepProcessor } from './relay/unjoined-sweep.processor';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
-/** The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch. */
+/**
+ * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch, the
+ * unjoined sweep.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -36,12 +42,14 @@ export class WorkerModule {
         BullModule.registerQueue(
           { name: LIFECYCLE_QUEUE, defaultJobOptions: DEFAULT_JOB_OPTIONS },
           { name: DISPATCH_QUEUE, defaultJobOptions: DISPATCH_JOB_OPTIONS },
+          { name: UNJOINED_SWEEP_QUEUE, defaultJobOptions: UNJOINED_SWEEP_JOB_OPTIONS },
         ),
       ],
       providers: [
         WorkerHeartbeat,
         LifecycleRelay,
         StaleWorkReconciler,
+        UnjoinedSweepProcessor,
         LifecycleJoiner,
         LifecycleProcessor,
         CapiBatcher,

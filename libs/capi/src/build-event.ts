@@ -89,7 +89,10 @@ export function buildCapiEvent(input: CapiEventInput, options: BuildCapiEventOpt
 
 function buildUserData(input: CapiEventInput): CapiUserData {
   const journey = input.journey;
-  const userData: CapiUserData = { external_id: [sha256Hex(journey.externalId.trim().toLowerCase())] };
+  const externalIds = [journey.externalId, ...(journey.linkedExternalIds ?? [])];
+  const userData: CapiUserData = {
+    external_id: [...new Set(externalIds.map((id) => sha256Hex(id.trim().toLowerCase())))],
+  };
   for (const key of HASHED_KEYS) {
     const hashes = cleanHashes(journey.hashes[key]);
     if (hashes.length) userData[key] = hashes;

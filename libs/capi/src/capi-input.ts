@@ -24,6 +24,8 @@ export interface TouchSummary {
 export interface JourneyContext {
   /** Our external_id (sent hashed). */
   externalId: string;
+  /** The external_ids of linked visitors that contributed to the event (sent hashed, after externalId). */
+  linkedExternalIds?: string[];
   /** The journey's first fbc and when the click happened (its creation time). */
   fbc?: { value: string; createdAt: Date };
   fbp?: string;

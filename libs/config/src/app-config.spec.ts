@@ -105,6 +105,16 @@ describe('AppConfig', () => {
     }
   });
 
+  it('takes UNJOINED_SWEEP_MINUTES as whole minutes, 1 or more (default 15)', () => {
+    expect(AppConfig.fromEnv({}).unjoinedSweepMinutes).toBe(15);
+    expect(AppConfig.fromEnv({ UNJOINED_SWEEP_MINUTES: '1' }).unjoinedSweepMinutes).toBe(1);
+    for (const bad of ['0', '1.5', 'soon', '-3']) {
+      expect(problemsOf({ UNJOINED_SWEEP_MINUTES: bad })).toEqual([
+        'UNJOINED_SWEEP_MINUTES must be a whole number of minutes, 1 or more',
+      ]);
+    }
+  });
+
   it('requires the Meta pixel id and token together', () => {
     expect(problemsOf({ META_ACCESS_TOKEN: 'EAAB-token-value' })).toEqual([
       'META_PIXEL_ID is required when META_ACCESS_TOKEN is set',

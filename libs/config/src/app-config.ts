@@ -42,6 +42,8 @@ export class AppConfig {
   readonly logLevel: string;
   readonly queuePrefix: string;
   readonly reconcileAfterMs: number;
+  /** How often unjoined lifecycle events are swept back through the whole join. */
+  readonly unjoinedSweepMinutes: number;
   readonly meta: {
     pixelId?: string;
     accessToken?: string;
@@ -58,7 +60,13 @@ export class AppConfig {
     apiUrl: string;
     externalIdProperty: string;
   };
-  readonly highlevel: { publicKey: string; rsaPublicKey: string; workflowSecret?: string };
+  readonly highlevel: {
+    publicKey: string;
+    rsaPublicKey: string;
+    workflowSecret?: string;
+    /** Contact custom field id holding our external_id (GHL_EXTERNAL_ID_FIELD). */
+    externalIdField?: string;
+  };
   readonly salesforce: { orgIds: string[]; externalIdField: string };
   /** publicBaseUrl: how callers reach us; rebuilds signed URIs (HubSpot v3) behind proxies. */
   readonly http: { trustProxy: TrustProxy; corsOrigins: string[]; publicBaseUrl?: string };
@@ -79,6 +87,7 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.queuePrefix = env.QUEUE_PREFIX;
     this.reconcileAfterMs = env.RECONCILE_AFTER_MS;
+    this.unjoinedSweepMinutes = env.UNJOINED_SWEEP_MINUTES;
     this.meta = {
       pixelId: env.META_PIXEL_ID,
       accessToken: env.META_ACCESS_TOKEN,
@@ -98,6 +107,7 @@ export class AppConfig {
       publicKey: env.GHL_WEBHOOK_PUBLIC_KEY,
       rsaPublicKey: env.GHL_WEBHOOK_RSA_PUBLIC_KEY,
       workflowSecret: env.GHL_WORKFLOW_SECRET,
+      externalIdField: env.GHL_EXTERNAL_ID_FIELD,
     };
     this.salesforce = {
       orgIds: list(env.SALESFORCE_ORG_IDS),

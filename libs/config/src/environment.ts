@@ -174,6 +174,11 @@ export class Environment {
   @MinLength(16, { message: 'GHL_WORKFLOW_SECRET must be at least 16 characters' })
   GHL_WORKFLOW_SECRET?: string;
 
+  /** Id of the HighLevel contact custom field holding our external_id (contact events are keyed by id). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,100}$/, { message: 'GHL_EXTERNAL_ID_FIELD must be a custom field id' })
+  GHL_EXTERNAL_ID_FIELD?: string;
+
   @IsOptional()
   @Validates(isSalesforceOrgList, 'must be a comma list of 15/18-character organization ids (00D...)')
   SALESFORCE_ORG_IDS?: string;
@@ -250,6 +255,14 @@ export class Environment {
   @IsInt({ message: 'MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR must be a whole number' })
   @Min(1)
   MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR = 500;
+
+  /** How often unjoined lifecycle events go through the whole join again (whole minutes). */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Validates(
+    (value) => Number.isInteger(value) && Number(value) >= 1,
+    'must be a whole number of minutes, 1 or more',
+  )
+  UNJOINED_SWEEP_MINUTES = 15;
 
   /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
   @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ : -' })

@@ -65,10 +65,29 @@ export class CrmPayloadError extends Error {
   }
 }
 
-/** What a parser returns: the stage changes, and how many events it skipped as not about stages. */
+/**
+ * A delivery that says who a CRM record is without changing its stage (HubSpot's external-id, email or
+ * phone property, a HighLevel contact event, a Salesforce record carrying the external-id field or an
+ * email): the record is linked to the visitor and its unjoined changes are tried again. Hashed, as hints.
+ */
+export interface CrmIdentityReveal {
+  provider: CrmProvider;
+  tenant: string;
+  /** The records this identity belongs to (the contact, a lead and its converted contact, ...). */
+  crmRecords: CrmRecordRef[];
+  externalId?: string;
+  emailHashes: string[];
+  phoneHashes: string[];
+}
+
+/**
+ * What a parser returns: the stage changes, how many events it skipped as not about stages, and the
+ * identities revealed on the way (an event may be both ignored as a stage change and an identity).
+ */
 export interface ParsedDelivery {
   changes: LifecycleChange[];
   ignored: number;
+  identities?: CrmIdentityReveal[];
 }
 
 /** Outcome of a signature check. `reason` is for counters and logs; it never contains secrets. */

@@ -39,15 +39,28 @@ export class CapiEventRepository {
    */
   async queueMany(
     destination: string,
-    inputs: { lifecycleEventId: string; eventId: string; eventName: string; payload: object }[],
+    inputs: {
+      lifecycleEventId: string;
+      eventId: string;
+      eventName: string;
+      payload: object;
+      /** Visitors whose journeys the event carries (the joined one first). */
+      contributorVisitorIds?: string[];
+      /** Match keys those journeys knew (coverage). */
+      knownKeys?: string[];
+    }[],
     testEventCode?: string,
   ): Promise<{ id: string; status: string; lifecycleEventId: string }[]> {
     if (!inputs.length) return [];
+    // The two lists per event travel as JSON: unnest would flatten a two-dimensional array.
     await this.pool.query(
-      `INSERT INTO capi_events (id, lifecycle_event_id, destination, event_id, event_name, status, payload, test_event_code)
-       SELECT gen_random_uuid(), i.lifecycle_event_id, $1, i.event_id, i.event_name, 'queued', i.payload, $5
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $6::jsonb[]) WITH ORDINALITY
-         AS i(lifecycle_event_id, event_id, event_name, payload, n)
+      `INSERT INTO capi_events (id, lifecycle_event_id, destination, event_id, event_name, status, payload, test_event_code,
+         contributor_visitor_ids, known_keys)
+       SELECT gen_random_uuid(), i.lifecycle_event_id, $1, i.event_id, i.event_name, 'queued', i.payload, $5,
+         ARRAY(SELECT jsonb_array_elements_text(i.contributors))::uuid[],
+         ARRAY(SELECT jsonb_array_elements_text(i.known_keys))::varchar(32)[]
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
+         AS i(lifecycle_event_id, event_id, event_name, payload, contributors, known_keys, n)
        ORDER BY i.n ON CONFLICT DO NOTHING`,
       [
         destination,
@@ -56,6 +69,8 @@ export class CapiEventRepository {
         inputs.map((input) => input.eventName),
         testEventCode ?? null,
         inputs.map((input) => JSON.stringify(input.payload)),
+        inputs.map((input) => JSON.stringify(input.contributorVisitorIds ?? [])),
+        inputs.map((input) => JSON.stringify(input.knownKeys ?? [])),
       ],
     );
     const { rows } = await this.pool.query<{

@@ -41,6 +41,28 @@ export class ErasureRepository {
         SELECT 1 FROM jsonb_array_elements(r.request_body->'data') e WHERE e->>'event_id' IN (SELECT event_id FROM erased))`;
     await tx.$executeRaw`
       DELETE FROM lifecycle_events WHERE visitor_id = ${visitorId}::uuid OR hints->>'external_id' = ${externalId}`;
+    await this.eraseContributions(tx, visitorId);
+  }
+
+  /**
+   * Other visitors' CAPI events this visitor contributed to as a linked journey carry its hashes and hashed
+   * external_id mixed with theirs: their user_data goes, and they are cut out of the stored request bodies.
+   * The events themselves stay (status, event_id: a replay must not count twice), without known keys, so
+   * the coverage gauges leave them out.
+   */
+  private async eraseContributions(tx: Pick<PrismaService, '$executeRaw'>, visitorId: string) {
+    await tx.$executeRaw`
+      WITH erased AS (
+        SELECT event_id FROM capi_events WHERE ${visitorId}::uuid = ANY(contributor_visitor_ids))
+      UPDATE capi_requests r SET request_body = jsonb_set(r.request_body, '{data}', COALESCE(
+        (SELECT jsonb_agg(e) FROM jsonb_array_elements(r.request_body->'data') e
+         WHERE e->>'event_id' NOT IN (SELECT event_id FROM erased)), '[]'::jsonb))
+      WHERE r.request_body ? 'data' AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements(r.request_body->'data') e WHERE e->>'event_id' IN (SELECT event_id FROM erased))`;
+    await tx.$executeRaw`
+      UPDATE capi_events SET payload = payload - 'user_data', known_keys = '{}',
+        contributor_visitor_ids = array_remove(contributor_visitor_ids, ${visitorId}::uuid), updated_at = now()
+      WHERE ${visitorId}::uuid = ANY(contributor_visitor_ids)`;
   }
 
   async erase(externalId: string): Promise<ErasureOutcome> {

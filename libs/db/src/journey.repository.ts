@@ -26,11 +26,24 @@ export class JourneyRepository {
       },
     });
     if (!visitor) return null;
-    const [touchpointCount, linkedExternalIds] = await Promise.all([
+    const contributorIds = [
+      ...new Set(
+        visitor.lifecycleEvents.flatMap((event) =>
+          event.capiEvents.flatMap((capi) => capi.contributorVisitorIds),
+        ),
+      ),
+    ];
+    const [touchpointCount, linkedExternalIds, contributors] = await Promise.all([
       this.prisma.touchpoint.count({ where: { visitorId: visitor.id } }),
       this.linkedExternalIds(visitor.id),
+      this.prisma.visitor.findMany({
+        where: { id: { in: contributorIds } },
+        select: { id: true, externalId: true },
+      }),
     ]);
-    return { ...visitor, touchpointCount, linkedExternalIds };
+    // Contributors of dispatched events by visitor id; an erased one no longer resolves.
+    const contributorExternalIds = new Map(contributors.map((row) => [row.id, row.externalId]));
+    return { ...visitor, touchpointCount, linkedExternalIds, contributorExternalIds };
   }
 
   /**

@@ -14,12 +14,39 @@ export interface QuickJoinRow {
   by_crm_link: string | null;
 }
 
-/** A journey plus its first/last campaign touches (or first touch of a direct journey). */
+/**
+ * A journey plus its first/last campaign touches (or first touch of a direct journey), and the visitors the
+ * identity graph links to it. Touches and links are filled for the visitors asked for only; a linked
+ * visitor's own row comes without them.
+ */
 export interface JourneyWithTouches extends JourneyRow {
   first_touch: Record<string, unknown> | null;
   last_touch: Record<string, unknown> | null;
   direct_touch: Record<string, unknown> | null;
+  /** Linked visitors, the most recently seen first (at most LINKED_VISITORS_FETCHED). */
+  linked_visitor_ids: string[];
 }
+
+/** Candidates fetched per joined visitor; the choosing rules (libs/capi) take at most 20 of them. */
+const LINKED_VISITORS_FETCHED = 20;
+/** Neighbours followed per visitor and hop (two hops: its links, then theirs). */
+const LINK_FAN_OUT = 50;
+
+/**
+ * The visitors sharing an email or phone hash, or a CRM contact, with the visitor in `column`. Two hops are
+ * written out rather than a recursive CTE: Postgres cannot estimate a recursive one and guesses a cost high
+ * enough to JIT-compile the statement, which costs ~100 ms per batch.
+ */
+const neighbours = (column: string) => `(
+  (SELECT other.visitor_id FROM visitor_identities mine
+    JOIN identities i ON i.id = mine.identity_id AND i.key_type IN ('em', 'ph')
+    JOIN visitor_identities other ON other.identity_id = i.id AND other.visitor_id <> ${column}
+    WHERE mine.visitor_id = ${column} LIMIT ${LINK_FAN_OUT})
+  UNION
+  (SELECT other.visitor_id FROM crm_links mine
+    JOIN crm_links other ON other.provider = mine.provider AND other.object_type = mine.object_type
+      AND other.crm_id = mine.crm_id AND other.visitor_id <> ${column}
+    WHERE mine.visitor_id = ${column} AND mine.object_type = 'contact' LIMIT ${LINK_FAN_OUT}))`;
 
 export interface LifecycleOutcome {
   id: string;
@@ -36,9 +63,10 @@ const CRM_RECORDS = `CASE WHEN jsonb_typeof(e.hints->'crm_records') = 'array' TH
 const TOUCH_COLUMNS = `occurred_at, url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id,
   fbclid, gclid, gbraid, wbraid, ttclid, msclkid, li_fat_id`;
 
+// Attribution touches of the joined visitors only ($1): a linked visitor's are not sent.
 const touch = (where: string, order: 'ASC' | 'DESC') =>
-  `(SELECT to_jsonb(t) FROM (SELECT ${TOUCH_COLUMNS} FROM touchpoints WHERE visitor_id = v.id ${where}
-    ORDER BY occurred_at ${order} LIMIT 1) t)`;
+  `CASE WHEN v.id = ANY($1::uuid[]) THEN (SELECT to_jsonb(t) FROM (SELECT ${TOUCH_COLUMNS} FROM touchpoints
+    WHERE visitor_id = v.id ${where} ORDER BY occurred_at ${order} LIMIT 1) t) END`;
 
 /**
  * The lifecycle worker's statements for a whole batch of events at once: the join's first steps, the journey
@@ -99,11 +127,27 @@ export class LifecycleBatchRepository {
     );
   }
 
-  /** Journey facts of several visitors (as LifecycleJoinRepository.journey) with their attribution touches. */
+  /**
+   * Journey facts of several visitors with their attribution touches, and of the visitors the identity graph
+   * links to them (same email or phone hash, same CRM contact; two hops), in one statement:
+   * a row per visitor, each joined one listing its linked ones, the most recently seen first.
+   */
   async journeys(visitorIds: string[]): Promise<JourneyWithTouches[]> {
     const { rows } = await this.pool.query<JourneyWithTouches>(
-      `SELECT v.id AS visitor_id, v.external_id, v.first_fbc, v.first_fbc_at, v.first_fbp, host(v.first_ip) AS first_ip,
-         v.first_user_agent, v.consent,
+      `WITH roots AS (SELECT DISTINCT unnest($1::uuid[]) AS root),
+       hop1 AS (SELECT r.root, n.visitor_id FROM roots r CROSS JOIN LATERAL ${neighbours('r.root')} n),
+       hop2 AS (SELECT h.root, n.visitor_id FROM hop1 h CROSS JOIN LATERAL ${neighbours('h.visitor_id')} n),
+       graph AS (SELECT root, visitor_id FROM hop1 UNION SELECT root, visitor_id FROM hop2),
+       linked AS (
+         SELECT root, visitor_id, last_seen_at FROM (
+           SELECT l.root, l.visitor_id, v.last_seen_at,
+             row_number() OVER (PARTITION BY l.root ORDER BY v.last_seen_at DESC, v.id) AS n
+           FROM (SELECT DISTINCT root, visitor_id FROM graph WHERE visitor_id <> root) l
+           JOIN visitors v ON v.id = l.visitor_id) ranked
+         WHERE n <= ${LINKED_VISITORS_FETCHED}
+       )
+       SELECT v.id AS visitor_id, v.external_id, v.first_fbc, v.first_fbc_at, v.first_fbp, host(v.first_ip) AS first_ip,
+         v.first_user_agent, v.consent, v.last_seen_at,
          (SELECT f.lead_id FROM form_submissions f WHERE f.visitor_id = v.id AND f.lead_id IS NOT NULL
           ORDER BY f.submitted_at DESC LIMIT 1) AS lead_id,
          COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('key_type', i.key_type, 'hash', i.hash))
@@ -111,8 +155,12 @@ export class LifecycleBatchRepository {
          COALESCE((SELECT array_agg(t.is_bot) FROM touchpoints t WHERE t.visitor_id = v.id), '{}') AS bots,
          ${touch('AND has_campaign', 'ASC')} AS first_touch,
          ${touch('AND has_campaign', 'DESC')} AS last_touch,
-         ${touch('', 'ASC')} AS direct_touch
-       FROM visitors v WHERE v.id = ANY($1::uuid[])`,
+         ${touch('', 'ASC')} AS direct_touch,
+         COALESCE((SELECT array_agg(l.visitor_id ORDER BY l.last_seen_at DESC, l.visitor_id) FROM linked l
+           WHERE l.root = v.id), '{}') AS linked_visitor_ids
+       -- A union of ids joined by key: "id = ANY(...) OR id IN (linked)" would scan every visitor.
+       FROM (SELECT unnest($1::uuid[]) AS id UNION SELECT visitor_id FROM linked) ids
+       JOIN visitors v ON v.id = ids.id`,
       [[...new Set(visitorIds)]],
     );
     return rows;

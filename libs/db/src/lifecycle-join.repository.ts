@@ -37,6 +37,7 @@ export interface JourneyRow {
   lead_id: string | null;
   hashes: { key_type: string; hash: string }[];
   bots: boolean[];
+  last_seen_at: Date;
 }
 
 /**
@@ -135,6 +136,19 @@ export class LifecycleJoinRepository {
         JSON.stringify(learned.crm_records),
       ],
     );
+  }
+
+  /**
+   * Re-pends every unjoined event that changed within `maxAgeMs` (the relay queues them, the whole join runs
+   * again: a CRM contact created or associated since is found through the API). Returns how many.
+   */
+  async rependUnjoined(maxAgeMs: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE lifecycle_events SET status = 'pending', status_reason = NULL, enqueued_at = NULL, updated_at = now()
+       WHERE status = 'unjoined' AND occurred_at > now() - make_interval(secs => $1 / 1000.0)`,
+      [maxAgeMs],
+    );
+    return rowCount ?? 0;
   }
 
   /** Re-pends events that waited for a CAPI destination (the relay queues them again). */

@@ -3,25 +3,22 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { Gauge } from 'prom-client';
+import { COVERAGE_KEYS } from '@app/capi';
 import { PG_POOL } from '@app/db';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';
 
-const MATCH_KEYS = [
-  'em',
-  'ph',
-  'fbc',
-  'fbp',
-  'external_id',
-  'client_ip_address',
-  'client_user_agent',
-] as const;
+/** Per-key aggregate columns over sent CAPI events, one per coverage key (the key names are constants). */
+const perKey = (aggregate: (key: string) => string) =>
+  COVERAGE_KEYS.map((key) => `${aggregate(key)} AS "${key}"`).join(', ');
+const carried = (key: string) => `((payload->'user_data') ? '${key}')`;
+const knew = (key: string) => `('${key}' = ANY(known_keys))`;
 
 /**
  * Pipeline figures read at scrape time from where they live (Postgres and the queues), so the api's
  * /metrics shows the worker's work without the worker serving HTTP: lifecycle events by status, join
  * methods, CAPI events and Graph requests by outcome, Graph latency, queue depth and oldest waiting age,
- * and match-key coverage per event name (share of sent events carrying each key).
+ * and match-key coverage per event name (keys carried, keys the linked journeys knew, and the gaps).
  */
 @Injectable()
 export class OperationsMetrics implements OnModuleInit {
@@ -103,21 +100,52 @@ export class OperationsMetrics implements OnModuleInit {
         );
       },
     });
+    // Match-key coverage, per event name over sent events: the share carrying each key, the share whose
+    // (linked) journey knew it, and how many knew it but did not carry it (a gap is a bug).
+    const perEventAndKey = async (gauge: Gauge<string>, columns: string, where = '') => {
+      gauge.reset();
+      const { rows } = await sql.query(
+        `SELECT event_name, ${columns} FROM capi_events WHERE status = 'sent' ${where} GROUP BY 1`,
+      );
+      for (const row of rows)
+        for (const key of COVERAGE_KEYS) gauge.set({ event_name: row.event_name, key }, Number(row[key]));
+    };
     new Gauge({
       name: 'journey_match_key_coverage',
       help: 'Share of sent CAPI events carrying each match key, by event name',
       labelNames: ['event_name', 'key'],
       registers,
       async collect() {
-        this.reset();
-        const columns = MATCH_KEYS.map(
-          (key) => `avg(((payload->'user_data') ? '${key}')::int) AS "${key}"`,
-        ).join(', ');
-        const { rows } = await sql.query(
-          `SELECT event_name, ${columns} FROM capi_events WHERE status = 'sent' GROUP BY 1`,
+        await perEventAndKey(
+          this,
+          perKey((key) => `avg(${carried(key)}::int)`),
         );
-        for (const row of rows)
-          for (const key of MATCH_KEYS) this.set({ event_name: row.event_name, key }, Number(row[key]));
+      },
+    });
+    new Gauge({
+      name: 'journey_match_key_known',
+      help: 'Share of sent CAPI events whose journey (with its linked journeys) knew each match key, by event name',
+      labelNames: ['event_name', 'key'],
+      registers,
+      async collect() {
+        // Events sent before known keys were recorded are left out rather than counted as knowing nothing.
+        await perEventAndKey(
+          this,
+          perKey((key) => `avg(${knew(key)}::int)`),
+          `AND known_keys <> '{}'`,
+        );
+      },
+    });
+    new Gauge({
+      name: 'journey_match_key_gaps',
+      help: 'Sent CAPI events whose journey knew a match key the event did not carry, by event name (a gap is a bug)',
+      labelNames: ['event_name', 'key'],
+      registers,
+      async collect() {
+        await perEventAndKey(
+          this,
+          perKey((key) => `count(*) FILTER (WHERE ${knew(key)} AND NOT ${carried(key)})`),
+        );
       },
     });
     new Gauge({

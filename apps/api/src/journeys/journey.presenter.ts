@@ -114,6 +114,11 @@ export function presentJourney(journey: JourneyRecord) {
         last_replayed_at: iso(capi.lastReplayedAt),
         sent_at: iso(capi.sentAt),
         fbtrace_id: capi.request?.fbtraceId ?? null,
+        // The visitors whose journeys the event carries: this one, then linked ones (null once erased).
+        contributors: capi.contributorVisitorIds.map((visitorId) => ({
+          visitor_id: visitorId,
+          external_id: journey.contributorExternalIds.get(visitorId) ?? null,
+        })),
         payload: capi.payload,
       })),
     ),

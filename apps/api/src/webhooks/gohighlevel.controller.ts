@@ -43,7 +43,10 @@ export class GoHighLevelWebhookController {
     const receivedAt = new Date();
     const parsed = isWorkflow
       ? parseHighLevelWorkflowDelivery(request.body, { receivedAt })
-      : parseHighLevelDelivery(request.body, { receivedAt });
+      : parseHighLevelDelivery(request.body, {
+          receivedAt,
+          externalIdFieldId: this.config.highlevel.externalIdField,
+        });
     try {
       const stored = await this.intake.store('gohighlevel', check.scheme, rawBody, parsed);
       return {

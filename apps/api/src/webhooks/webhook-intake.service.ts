@@ -10,7 +10,8 @@ export class InboxUnavailableError extends Error {}
 
 /**
  * The part every CRM controller shares once the delivery is verified and parsed: map each stage change to
- * its Meta event, store delivery and events in one transaction, count. Nothing here waits on Redis.
+ * its Meta event, store delivery and events in one transaction (with the identities it revealed: links and
+ * re-pended unjoined events), count. Nothing here waits on Redis.
  */
 @Injectable()
 export class WebhookIntakeService {
@@ -52,6 +53,7 @@ export class WebhookIntakeService {
           bodySha256: createHash('sha256').update(rawBody).digest('hex'),
         },
         events,
+        parsed.identities ?? [],
       );
     } catch (error) {
       this.logger.error(`storing a ${provider} delivery failed: ${(error as Error).message}`);
@@ -60,6 +62,11 @@ export class WebhookIntakeService {
     }
     this.metrics.webhooks.received.inc({ provider });
     if (stored.duplicates) this.metrics.webhooks.duplicates.inc({ provider }, stored.duplicates);
+    if (stored.linked || stored.repended) {
+      this.logger.log(
+        `${provider} revealed identities: ${stored.linked} CRM records linked, ${stored.repended} unjoined events re-pended`,
+      );
+    }
     for (const event of events) this.metrics.webhooks.lifecycleEvents.inc({ provider, status: event.status });
     return stored;
   }

@@ -1,4 +1,12 @@
-import type { HashedKey, JourneyContext, TouchSummary } from '@app/capi';
+import {
+  mergeLinkedJourneys,
+  knownMatchKeys,
+  type CoverageKey,
+  type HashedKey,
+  type JourneyContext,
+  type TouchSummary,
+  type VisitorFacts,
+} from '@app/capi';
 import type { JourneyRow } from '@app/db';
 
 const CRM_NAMES: Record<string, string> = {
@@ -10,14 +18,51 @@ const CRM_NAMES: Record<string, string> = {
 /** lead_event_source: the CRM's name as Meta's Conversion Leads set-up expects it. */
 export const leadEventSource = (provider: string) => CRM_NAMES[provider] ?? provider;
 
-/** The journey as the event builder needs it, from the join's rows. */
+/** What the event carries and which visitors and keys stand behind it. */
+export interface LinkedJourneyContext {
+  journey: JourneyContext;
+  /** Visitor ids whose journeys contributed, the joined one first. */
+  contributors: string[];
+  /** The match keys those journeys knew (for the coverage gauges). */
+  knownKeys: CoverageKey[];
+}
+
+/**
+ * The journey as the event builder needs it: the joined visitor's row, merged with the rows of the linked
+ * visitors allowed to contribute (libs/capi's rules choose the click, keys and external_ids).
+ */
 export function journeyContext(
   row: JourneyRow,
   touches: { first?: Record<string, unknown>; last?: Record<string, unknown> },
-): JourneyContext {
+  linked: JourneyRow[],
+  occurredAt: Date,
+): LinkedJourneyContext {
+  const own = visitorFacts(row);
+  const others = linked.map(visitorFacts);
+  const merged = mergeLinkedJourneys(own, others, occurredAt);
+  return {
+    journey: {
+      externalId: row.external_id,
+      linkedExternalIds: merged.externalIds.slice(1),
+      fbc: merged.fbc,
+      fbp: own.fbp,
+      ip: own.ip,
+      userAgent: own.userAgent,
+      hashes: merged.hashes,
+      leadId: row.lead_id ?? undefined,
+      firstTouch: touches.first ? toSummary(touches.first) : undefined,
+      lastTouch: touches.last ? toSummary(touches.last) : undefined,
+    },
+    contributors: merged.contributors,
+    knownKeys: knownMatchKeys(own, others, occurredAt),
+  };
+}
+
+function visitorFacts(row: JourneyRow): VisitorFacts {
   const hashes: Partial<Record<HashedKey, string[]>> = {};
   for (const { key_type, hash } of row.hashes) (hashes[key_type as HashedKey] ??= []).push(hash);
   return {
+    visitorId: row.visitor_id,
     externalId: row.external_id,
     fbc:
       row.first_fbc && row.first_fbc_at ? { value: row.first_fbc, createdAt: row.first_fbc_at } : undefined,
@@ -25,9 +70,7 @@ export function journeyContext(
     ip: row.first_ip ?? undefined,
     userAgent: row.first_user_agent ?? undefined,
     hashes,
-    leadId: row.lead_id ?? undefined,
-    firstTouch: touches.first ? toSummary(touches.first) : undefined,
-    lastTouch: touches.last ? toSummary(touches.last) : undefined,
+    lastSeenAt: row.last_seen_at,
   };
 }
 

@@ -149,7 +149,13 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     );
     const { pixelId, accessToken, testEventCode, defaultCurrency } = this.config.meta;
     const now = new Date();
-    const toQueue: { joined: Joined; eventId: string; payload: object }[] = [];
+    const toQueue: {
+      joined: Joined;
+      eventId: string;
+      payload: object;
+      contributors: string[];
+      knownKeys: string[];
+    }[] = [];
     for (const entry of joined) {
       const { event } = entry;
       const base = { id: event.id, visitorId: entry.visitorId, joinMethod: entry.joinMethod };
@@ -179,6 +185,8 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       }
       const objectKey = `${event.provider}:${event.object_type}:${event.object_id}`;
       const eventName = event.event_name!;
+      const linked = contributingRows(row, journeys, event.occurred_at, now);
+      const context = journeyContext(row, touchesOf(row), linked, event.occurred_at);
       const payload = buildCapiEvent(
         {
           leadEventSource: leadEventSource(event.provider),
@@ -187,21 +195,29 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
           occurredAt: event.occurred_at,
           value: event.value === null ? undefined : Number(event.value),
           currency: event.currency ?? defaultCurrency,
-          journey: journeyContext(row, touchesOf(row)),
+          journey: context.journey,
         },
         { now, ldu: gate.ldu },
       );
-      toQueue.push({ joined: entry, eventId: capiEventId(objectKey, eventName), payload });
+      toQueue.push({
+        joined: entry,
+        eventId: capiEventId(objectKey, eventName),
+        payload,
+        contributors: context.contributors,
+        knownKeys: context.knownKeys,
+      });
     }
     if (!toQueue.length) return [];
 
     const owners = await this.capiEvents.queueMany(
       pixelId!,
-      toQueue.map(({ joined: { event }, eventId, payload }) => ({
+      toQueue.map(({ joined: { event }, eventId, payload, contributors, knownKeys }) => ({
         lifecycleEventId: event.id,
         eventId,
         eventName: event.event_name!,
         payload,
+        contributorVisitorIds: contributors,
+        knownKeys,
       })),
       testEventCode,
     );
@@ -241,6 +257,30 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
 
 const eventIdsOf = (data: LifecycleJob) =>
   data.lifecycleEventIds ?? (data.lifecycleEventId ? [data.lifecycleEventId] : []);
+
+/**
+ * The linked visitors' rows that may contribute to the event: only those whose own consent and touchpoints
+ * would let an event of theirs be sent (a linked device that denied advertising data gives none).
+ */
+function contributingRows(
+  row: JourneyWithTouches,
+  journeys: Map<string, JourneyWithTouches>,
+  occurredAt: Date,
+  now: Date,
+): JourneyWithTouches[] {
+  return row.linked_visitor_ids
+    .map((id) => journeys.get(id))
+    .filter((linked): linked is JourneyWithTouches => {
+      if (!linked) return false;
+      const gate = dispatchGate({
+        occurredAt,
+        now,
+        consent: linked.consent ?? undefined,
+        touchpoints: linked.bots.map((isBot) => ({ isBot })),
+      });
+      return gate.status === 'ok';
+    });
+}
 
 /** First/last campaign touch, falling back to the first touch of a direct journey. */
 function touchesOf(row: JourneyWithTouches) {

@@ -147,10 +147,42 @@ describe('parseHighLevelDelivery', () => {
     expect(c.hints).toMatchObject({ emailHashes: [], phoneHashes: [] });
   });
 
-  it('ContactUpdate (reference example) carries no stage: ignored, nothing raw returned', () => {
+  it('ContactUpdate (reference example) carries no stage: ignored, its hashed identity returned', () => {
     const p = parseHighLevelDelivery(CONTACT_UPDATE, opts);
-    expect(p).toEqual({ changes: [], ignored: 1 });
+    expect(p).toEqual({
+      changes: [],
+      ignored: 1,
+      identities: [
+        {
+          provider: 'gohighlevel',
+          tenant: 've9EPM428h8vShlRW1KT',
+          crmRecords: [{ objectType: 'contact', id: 'nmFmQEsNgz6AVpgLVUJ0' }],
+          emailHashes: [EMAIL_HASH],
+          phoneHashes: [PHONE_HASH],
+        },
+      ],
+    });
     expect(JSON.stringify(p)).not.toMatch(/johndeo/i);
+  });
+
+  it('ContactCreate with our external-id custom field reveals the external_id; without contact data, nothing', () => {
+    const body = {
+      type: 'ContactCreate',
+      locationId: 'loc-1',
+      id: 'contact-1',
+      customFields: [{ id: 'fld-ext', value: ' visitor-42 ' }],
+    };
+    expect(parseHighLevelDelivery(body, { ...opts, externalIdFieldId: 'fld-ext' }).identities).toEqual([
+      {
+        provider: 'gohighlevel',
+        tenant: 'loc-1',
+        crmRecords: [{ objectType: 'contact', id: 'contact-1' }],
+        externalId: 'visitor-42',
+        emailHashes: [],
+        phoneHashes: [],
+      },
+    ]);
+    expect(parseHighLevelDelivery(body, opts)).toEqual({ changes: [], ignored: 1 });
   });
 
   it.each(['OpportunityCreate', 'OpportunityUpdate', 'ContactTagUpdate', 'AppInstall', 'SomethingNew'])(

@@ -2,12 +2,13 @@
 // One event per body, discriminated by `type`:
 // - OpportunityStatusUpdate: stageField 'status', stage = status (open|won|lost|abandoned), won flag.
 // - OpportunityStageUpdate: stageField 'pipelineStageId', stage = the stage id (mapped by config only).
-// - ContactUpdate: the documented schema has no lifecycle/stage field (only tags, dnd, custom fields
-//   keyed by field id), so it is never a stage change: ignored here; its identity data is available
-//   through parseHighLevelContactIdentity.
+// - ContactCreate/ContactUpdate: the documented schema has no lifecycle/stage field (only tags, dnd, custom
+//   fields keyed by field id), so never a stage change: counted as ignored, its identity (hashed email and
+//   phone, our external_id) returned in `identities`.
 // - Any other type (ContactTagUpdate included: no documented schema) is ignored without validation.
 import {
   CrmPayloadError,
+  type CrmIdentityReveal,
   type JoinHints,
   type LifecycleChange,
   type ParsedDelivery,
@@ -31,6 +32,8 @@ export { parseHighLevelWorkflowDelivery } from './parse-workflow';
 export interface HighLevelParseOptions {
   /** When the delivery arrived; the change time when the payload carries none. Default: now. */
   receivedAt?: Date;
+  /** Id of the contact custom field holding our external_id (`GHL_EXTERNAL_ID_FIELD`). */
+  externalIdFieldId?: string;
 }
 
 /** Marketplace event types that carry a stage change. */
@@ -39,11 +42,20 @@ export const HIGHLEVEL_STAGE_EVENT_TYPES = ['OpportunityStatusUpdate', 'Opportun
 export function parseHighLevelDelivery(body: unknown, options: HighLevelParseOptions = {}): ParsedDelivery {
   if (!isObject(body)) throw new CrmPayloadError('body', 'must be a JSON object');
   const type = eventType(body);
-  if (type === 'ContactUpdate') {
-    // Validated so a malformed body is still answered 400, but never a stage change.
-    reqString(body.locationId, 'body.locationId');
-    reqString(body.id, 'body.id');
-    return { changes: [], ignored: 1 };
+  if (type === 'ContactUpdate' || type === 'ContactCreate') {
+    // Validated so a malformed body is still answered 400; never a stage change, maybe an identity.
+    const contact = parseHighLevelContactIdentity(body, { externalIdFieldId: options.externalIdFieldId })!;
+    const { externalId, crmRecords, emailHashes, phoneHashes } = contact.hints;
+    if (!externalId && !emailHashes.length && !phoneHashes.length) return { changes: [], ignored: 1 };
+    const identity: CrmIdentityReveal = {
+      provider: 'gohighlevel',
+      tenant: contact.tenant,
+      crmRecords,
+      ...(externalId && { externalId }),
+      emailHashes,
+      phoneHashes,
+    };
+    return { changes: [], ignored: 1, identities: [identity] };
   }
   if (type !== 'OpportunityStatusUpdate' && type !== 'OpportunityStageUpdate') {
     return { changes: [], ignored: 1 };

@@ -154,7 +154,45 @@ describe('parseHubspotDelivery: Webhooks API batches', () => {
       dealWon({ propertyValue: null }), // stage cleared
       dealWon({ propertyValue: '' }),
     ];
-    expect(parse(body)).toEqual({ changes: [], ignored: body.length });
+    expect(parse(body)).toMatchObject({ changes: [], ignored: body.length });
+  });
+
+  it("returns a contact's external-id, email and phone changes as identities (hashed), never as changes", () => {
+    const contact = (propertyName: string, propertyValue: unknown, over: Record<string, unknown> = {}) =>
+      dealWon({
+        subscriptionType: 'contact.propertyChange',
+        objectId: 501,
+        propertyName,
+        propertyValue,
+        ...over,
+      });
+    const body = [
+      contact('journey_external_id', ' ext-123 '),
+      contact('email', 'Jane.Doe@Example.COM'),
+      contact('mobilephone', '+1 (415) 555-0199'),
+      contact('phone', '555 0199'), // national number: no country code, reveals nothing
+      contact('firstname', 'Jane'),
+      contact('email', ''),
+      dealWon({ propertyName: 'journey_external_id', propertyValue: 'ext-9' }), // a deal: not a contact
+      contact('email', 'x@example.com', { subscriptionType: 'object.propertyChange', objectTypeId: '0-1' }),
+    ];
+    const record = {
+      provider: 'hubspot',
+      tenant: '62515',
+      crmRecords: [{ objectType: 'contact', id: '501' }],
+    };
+    const parsed = parse(body);
+    expect(parsed).toEqual({
+      changes: [],
+      ignored: body.length,
+      identities: [
+        { ...record, externalId: 'ext-123', emailHashes: [], phoneHashes: [] },
+        { ...record, emailHashes: [sha256Hex('jane.doe@example.com')], phoneHashes: [] },
+        { ...record, emailHashes: [], phoneHashes: [sha256Hex('14155550199')] },
+        { ...record, emailHashes: [sha256Hex('x@example.com')], phoneHashes: [] },
+      ],
+    });
+    expect(JSON.stringify(parsed)).not.toMatch(/jane|555/i);
   });
 
   it("ignores the byte-exact 'real-shaped delivery' (a contact creation)", () => {

@@ -1,7 +1,12 @@
 // Turns a verified HubSpot delivery into LifecycleChanges (crm-webhooks.md §1.2, §1.5):
 // a Webhooks API batch (JSON array of events) or a workflow "Send a webhook" body (one record object).
-import { sha256Hex } from '@app/journey';
-import { CrmPayloadError, type LifecycleChange, type ParsedDelivery } from '../lifecycle-change';
+import { normalizeEmail, normalizePhone, sha256Hex } from '@app/journey';
+import {
+  CrmPayloadError,
+  type CrmIdentityReveal,
+  type LifecycleChange,
+  type ParsedDelivery,
+} from '../lifecycle-change';
 import { parseHubspotWorkflowBody } from './parse-workflow';
 import { STAGE_FIELD, isRecord, isoFromMs, objectTypeOf, readId } from './parse-util';
 
@@ -24,26 +29,29 @@ const PROPERTY_CHANGE_TYPES: Readonly<Record<string, 'deal' | 'contact'>> = {
 /**
  * Parses a verified HubSpot delivery. Webhooks API events that are not a stage change (creations,
  * deletions, merges, other properties, the external-id property) are counted in `ignored`; so are exact
- * duplicates inside one batch. Changes come back sorted by `occurredAt` (HubSpot does not order them).
+ * duplicates inside one batch. A contact's external-id, email or phone change is also an identity. Changes come back sorted by `occurredAt` (HubSpot does not order them).
  * Throws CrmPayloadError naming the field (e.g. `body[3].occurredAt`) when the body is not HubSpot's shape.
  */
 export function parseHubspotDelivery(body: unknown, options: HubspotParseOptions): ParsedDelivery {
-  if (Array.isArray(body)) return parseEvents(body);
+  if (Array.isArray(body)) return parseEvents(body, options);
   if (isRecord(body) && !('subscriptionType' in body) && !('eventType' in body)) {
     return parseHubspotWorkflowBody(body, options);
   }
   throw new CrmPayloadError('body', 'expected a JSON array of webhook events or a workflow record object');
 }
 
-function parseEvents(events: unknown[]): ParsedDelivery {
+function parseEvents(events: unknown[], options: HubspotParseOptions): ParsedDelivery {
   if (events.length > HUBSPOT_MAX_BATCH) {
     throw new CrmPayloadError('body', `expected at most ${HUBSPOT_MAX_BATCH} events, got ${events.length}`);
   }
   const changes: Array<{ change: LifecycleChange; ms: number }> = [];
   const seen = new Set<string>();
+  const identities: CrmIdentityReveal[] = [];
   let ignored = 0;
   events.forEach((event, index) => {
     const parsed = parseEvent(event, `body[${index}]`);
+    const identity = parsed === undefined ? contactIdentity(event, options) : undefined;
+    if (identity) identities.push(identity);
     if (parsed === undefined || seen.has(parsed.change.dedupeKey)) {
       ignored += 1;
       return;
@@ -52,7 +60,45 @@ function parseEvents(events: unknown[]): ParsedDelivery {
     changes.push(parsed);
   });
   changes.sort((a, b) => a.ms - b.ms); // stable: equal times keep delivery order
-  return { changes: changes.map((c) => c.change), ignored };
+  return { changes: changes.map((c) => c.change), ignored, ...(identities.length && { identities }) };
+}
+
+/** Contact properties whose change tells who the contact is. */
+const PHONE_PROPERTIES = ['phone', 'mobilephone'];
+
+/**
+ * A contact property change that reveals identity: our external-id property, `email`, `phone` or
+ * `mobilephone` (hashed here; a value that does not normalise, such as a national phone number without its
+ * country code, reveals nothing). The event itself was
+ * validated by parseEvent.
+ */
+function contactIdentity(event: unknown, options: HubspotParseOptions): CrmIdentityReveal | undefined {
+  const e = event as Record<string, unknown>;
+  const type = e.subscriptionType ?? e.eventType;
+  const isContact =
+    type === 'contact.propertyChange' || (type === 'object.propertyChange' && e.objectTypeId === '0-1');
+  const objectId = readId(e.objectId);
+  const value = typeof e.propertyValue === 'string' ? e.propertyValue.trim() : '';
+  if (!isContact || objectId === undefined || value === '' || typeof e.propertyName !== 'string') {
+    return undefined;
+  }
+  const reveal: CrmIdentityReveal = {
+    provider: 'hubspot',
+    tenant: readId(e.portalId)!,
+    crmRecords: [{ objectType: 'contact', id: objectId }],
+    emailHashes: [],
+    phoneHashes: [],
+  };
+  if (e.propertyName === options.externalIdProperty) reveal.externalId = value;
+  else if (e.propertyName === 'email') {
+    const email = normalizeEmail(value);
+    if (email.ok) reveal.emailHashes.push(sha256Hex(email.value));
+  } else if (PHONE_PROPERTIES.includes(e.propertyName)) {
+    const phone = normalizePhone(value);
+    if (phone.ok) reveal.phoneHashes.push(sha256Hex(phone.value));
+  }
+  const revealsSomething = reveal.externalId || reveal.emailHashes.length || reveal.phoneHashes.length;
+  return revealsSomething ? reveal : undefined;
 }
 
 function parseEvent(event: unknown, path: string): { change: LifecycleChange; ms: number } | undefined {

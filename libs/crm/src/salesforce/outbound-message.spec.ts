@@ -57,6 +57,17 @@ describe('parseSalesforceOutboundMessage: documented samples', () => {
           },
         },
       ],
+      // The external-id field also re-pends earlier unjoined changes of the same record.
+      identities: [
+        {
+          provider: 'salesforce',
+          tenant: ORG,
+          crmRecords: [{ objectType: 'opportunity', id: '0067F000003pmdWQAQ' }],
+          externalId: 'v_8f3c…',
+          emailHashes: [],
+          phoneHashes: [],
+        },
+      ],
     });
     expect(result.changes[0]).not.toHaveProperty('pipeline');
   });
@@ -205,6 +216,47 @@ describe('parseSalesforceOutboundMessage: notifications', () => {
       stageField: 'Lifecycle__c',
       stage: 'MQL',
     });
+  });
+
+  it('reveals the identity of a Contact (no stage) or Lead carrying an email or the external-id field', () => {
+    const xml = message([
+      { id: nid(1), sObjectType: 'Contact', fields: { Id: '0035e000001AbCdAAA', Email: 'A@B.co' } },
+      {
+        id: nid(2),
+        sObjectType: 'Lead',
+        fields: {
+          Id: '00Q5e000001AbCdAAA',
+          Journey_External_Id__c: 'visitor-7',
+          ConvertedContactId: '0035e000001AbCdAAA',
+        },
+      },
+      { id: nid(3), sObjectType: 'Account', fields: { Id: '0015e000001AbCdAAA', Name: 'Acme' } },
+      { id: nid(4), sObjectType: 'Lead', fields: { Id: '00Q5e000002AbCdAAA', Status: 'Open' } },
+    ]);
+    const result = parseSalesforceOutboundMessage(xml, {
+      ...options,
+      externalIdField: 'Journey_External_Id__c',
+    });
+    expect(result.identities).toEqual([
+      {
+        provider: 'salesforce',
+        tenant: ORG,
+        crmRecords: [{ objectType: 'contact', id: '0035e000001AbCdAAA' }],
+        emailHashes: [sha256Hex('a@b.co')],
+        phoneHashes: [],
+      },
+      {
+        provider: 'salesforce',
+        tenant: ORG,
+        crmRecords: [
+          { objectType: 'lead', id: '00Q5e000001AbCdAAA' },
+          { objectType: 'contact', id: '0035e000001AbCdAAA' },
+        ],
+        externalId: 'visitor-7',
+        emailHashes: [],
+        phoneHashes: [],
+      },
+    ]);
   });
 
   it('hashes Email, Phone and MobilePhone (Country as phone region): only hashes in the result', () => {

@@ -10,6 +10,7 @@
 import { normalizeEmail, normalizePhone, sha256Hex } from '@app/journey';
 import {
   CrmPayloadError,
+  type CrmIdentityReveal,
   type CrmObjectType,
   type CrmRecordRef,
   type LifecycleChange,
@@ -200,6 +201,34 @@ function toChange(
 }
 
 /**
+ * Who the notification's record is, when it carries our external-id field, an email or a phone (any
+ * Opportunity, Lead or Contact, stage change or not): its records' unjoined changes are tried again.
+ */
+function identityOf(
+  notification: XmlElement,
+  organizationId: string,
+  options: SalesforceParseOptions,
+): CrmIdentityReveal | undefined {
+  const sObject = notification.children.find((c) => c.local === 'sObject');
+  if (sObject === undefined || sObject.children.length === 0) return undefined;
+  const kind = kindOf(sObject, options);
+  if (kind === undefined) return undefined;
+  const fields = fieldsOf(sObject);
+  const objectId = fields.get('Id');
+  if (!objectId || !isSalesforceId(objectId)) return undefined;
+  const externalId = fields.get(options.externalIdField.trim()) ?? undefined;
+  const hashes = hashedContacts(fields);
+  if (!externalId && !hashes.emailHashes.length && !hashes.phoneHashes.length) return undefined;
+  return {
+    provider: 'salesforce',
+    tenant: organizationId,
+    crmRecords: crmRecordsOf(kind, objectId, fields),
+    ...(externalId && { externalId }),
+    ...hashes,
+  };
+}
+
+/**
  * Parse one Outbound Message. Throws CrmPayloadError (`body` for the envelope, else the field's path)
  * for anything that is not a well-formed, DTD-free SOAP 1.1 `notifications` message of ≤ 100
  * notifications. Checking the organization against SALESFORCE_ORG_IDS is the caller's job (orgIdMatches).
@@ -238,6 +267,8 @@ export function parseSalesforceOutboundMessage(
     const change = toChange(notification, id, organizationId, at, options, receivedAt);
     if (change) result.changes.push(change);
     else result.ignored++;
+    const identity = identityOf(notification, organizationId, options);
+    if (identity) (result.identities ??= []).push(identity);
   });
   return result;
 }
