@@ -4,3 +4,4 @@ export * from './event-id';
 export * from './graph-client';
 export * from './graph-errors';
 export * from './split-batch';
+export * from './event-value';
