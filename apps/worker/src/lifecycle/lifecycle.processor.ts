@@ -1,12 +1,22 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { buildCapiEvent, capiEventId } from '@app/capi';
+import {
+  buildCapiEvent,
+  capiEventId,
+  eventValue,
+  invalidReason,
+  isMetaLeadId,
+  leadIdNote,
+  validateCapiEvent,
+} from '@app/capi';
 import { AppConfig } from '@app/config';
+import { HubspotApiClient, StageMap } from '@app/crm';
 import {
   CapiEventRepository,
   JourneyWithTouches,
   LifecycleBatchRepository,
+  LifecycleCrmFacts,
   LifecycleEventRow,
   LifecycleJoinRepository,
   LifecycleOutcome,
@@ -14,6 +24,8 @@ import {
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
+import { applyCrmFacts, CrmFactsReader } from './crm-facts';
+import { forEachLimited } from './for-each-limited';
 import type { JoinResult } from './join-result';
 import { journeyContext, leadEventSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
@@ -25,8 +37,10 @@ const FULL_JOIN_CONCURRENCY = 8;
 type Joined = { event: LifecycleEventRow; visitorId: string; joinMethod: string };
 
 /**
- * Turns stored lifecycle changes into queued CAPI events, or records why not: joins each to its journey,
- * applies the gates (consent, bots, age), builds the event and hands it to the dispatch queue. Every
+ * Turns stored lifecycle changes into queued CAPI events, or records why not: reads what the CRM's API adds
+ * (a HubSpot deal's pipeline, value and currency; a change stored without its pipeline is mapped again here),
+ * joins each to its journey, applies the gates (consent, bots, age), builds and validates the event and hands
+ * it to the dispatch queue. Every
  * outcome is written on the lifecycle event as status + status_reason. A job carries a batch of events,
  * handled with a few set-wise statements; only events the first join steps cannot place take the full,
  * per-event join. An event whose full join fails (CRM API down) fails the job after the others are done, so
@@ -41,9 +55,12 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     private readonly repo: LifecycleJoinRepository,
     private readonly batch: LifecycleBatchRepository,
     private readonly joiner: LifecycleJoiner,
+    private readonly crmFacts: CrmFactsReader,
+    private readonly stageMap: StageMap,
     private readonly capiEvents: CapiEventRepository,
     private readonly metrics: MetricsService,
     @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue<DispatchJob>,
+    @Optional() private readonly hubspot?: HubspotApiClient,
   ) {
     super();
   }
@@ -60,14 +77,16 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     const ids = eventIdsOf(job.data);
     // 'queued' too: a retried job whose first run stopped between queuing and dispatching finishes the hand-off
     // (both steps are idempotent: unique keys in Postgres, and the dispatch job id recorded on the CAPI events).
-    const events = (await this.batch.events(ids)).filter(
-      (event) => ['pending', 'queued'].includes(event.status) && event.event_name,
+    // A pending event without an event name waits for its pipeline (see WebhookIntakeService.toEvent).
+    const stored = (await this.batch.events(ids)).filter(
+      (event) => event.status === 'pending' || (event.status === 'queued' && event.event_name),
     );
-    if (!events.length) return;
+    if (!stored.length) return;
 
     const outcomes: LifecycleOutcome[] = [];
     const joined: Joined[] = [];
     const failures: Error[] = [];
+    const events = await this.mapWithCrmFacts(stored, outcomes, failures);
     const verdicts = await this.join(events, failures);
     for (const [event, join] of verdicts) {
       if (join.kind === 'joined') joined.push({ event, visitorId: join.visitorId, joinMethod: join.method });
@@ -80,7 +99,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     }
     await this.handOff(job, queued);
     if (failures.length) {
-      throw new Error(`${failures.length} of ${events.length} events not joined yet: ${failures[0].message}`);
+      throw new Error(`${failures.length} of ${stored.length} events not joined yet: ${failures[0].message}`);
     }
   }
 
@@ -100,6 +119,40 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
         { jobId },
       );
     }
+  }
+
+  /**
+   * Adds what the CRM's API says (saved on the events) and maps again the events stored without a pipeline.
+   * Returns the events to join; unmapped ones get their outcome, failed reads are left for the job's retry.
+   */
+  private async mapWithCrmFacts(
+    events: LifecycleEventRow[],
+    outcomes: LifecycleOutcome[],
+    failures: Error[],
+  ): Promise<LifecycleEventRow[]> {
+    const { facts, failed } = await this.crmFacts.read(events, failures);
+    const pipelineSource = this.hubspot ? 'the CRM did not name it' : 'HUBSPOT_ACCESS_TOKEN is not set';
+    const saves: LifecycleCrmFacts[] = [];
+    const mapped: LifecycleEventRow[] = [];
+    for (const event of events) {
+      if (failed.has(event.id)) continue;
+      const applied = applyCrmFacts(event, facts.get(event.id), this.stageMap, pipelineSource);
+      if (applied.save) {
+        saves.push(applied.save);
+        Object.assign(event, {
+          pipeline: applied.save.pipeline,
+          event_name: applied.save.eventName,
+          value: applied.save.value === null ? null : String(applied.save.value),
+          currency: applied.save.currency,
+          lead_id: applied.save.leadId,
+        });
+      }
+      if (applied.unmappedReason) {
+        outcomes.push({ id: event.id, status: 'unmapped', statusReason: applied.unmappedReason });
+      } else mapped.push(event);
+    }
+    await this.batch.saveCrmFacts(saves);
+    return mapped;
   }
 
   /** Each event's join: set-wise first steps for all, the full join for the rest (CRM API, email, phone). */
@@ -149,7 +202,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     );
     const { pixelId, accessToken, testEventCode, defaultCurrency } = this.config.meta;
     const now = new Date();
-    const toQueue: { joined: Joined; eventId: string; payload: object }[] = [];
+    const toQueue: { joined: Joined; eventId: string; payload: object; note: string | null }[] = [];
     for (const entry of joined) {
       const { event } = entry;
       const base = { id: event.id, visitorId: entry.visitorId, joinMethod: entry.joinMethod };
@@ -179,19 +232,46 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       }
       const objectKey = `${event.provider}:${event.object_type}:${event.object_id}`;
       const eventName = event.event_name!;
+      const money = eventValue(
+        event.value === null ? undefined : Number(event.value),
+        event.currency ?? undefined,
+        defaultCurrency,
+      );
+      // The CRM record's own lead id first; the journey's form lead id when it has none (or not Meta's).
+      const crmLeadId = event.lead_id ?? undefined;
+      const journey = journeyContext(row, touchesOf(row));
+      if (crmLeadId && isMetaLeadId(crmLeadId)) journey.leadId = crmLeadId;
+      const note = [money.note, leadIdNote(crmLeadId, this.leadIdSource(event.provider))]
+        .filter(Boolean)
+        .join('; ');
       const payload = buildCapiEvent(
         {
           leadEventSource: leadEventSource(event.provider),
           objectKey,
           eventName,
           occurredAt: event.occurred_at,
-          value: event.value === null ? undefined : Number(event.value),
-          currency: event.currency ?? defaultCurrency,
-          journey: journeyContext(row, touchesOf(row)),
+          value: money.value,
+          currency: money.currency,
+          journey,
         },
         { now, ldu: gate.ldu },
       );
-      toQueue.push({ joined: entry, eventId: capiEventId(objectKey, eventName), payload });
+      const invalid = validateCapiEvent(payload, now);
+      if (invalid) {
+        outcomes.push({
+          ...base,
+          status: 'invalid',
+          statusReason: invalidReason(invalid),
+          note: note || null,
+        });
+        continue;
+      }
+      toQueue.push({
+        joined: entry,
+        eventId: capiEventId(objectKey, eventName),
+        payload,
+        note: note || null,
+      });
     }
     if (!toQueue.length) return [];
 
@@ -206,9 +286,9 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       testEventCode,
     );
     const toDispatch: string[] = [];
-    toQueue.forEach(({ joined: { event, visitorId, joinMethod }, eventId }, i) => {
+    toQueue.forEach(({ joined: { event, visitorId, joinMethod }, eventId, note }, i) => {
       const owner = owners[i];
-      const base = { id: event.id, visitorId, joinMethod, eventId };
+      const base = { id: event.id, visitorId, joinMethod, eventId, note };
       if (owner.lifecycleEventId !== event.id) {
         outcomes.push({
           ...base,
@@ -221,6 +301,13 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       if (owner.status === 'queued') toDispatch.push(owner.id);
     });
     return toDispatch;
+  }
+
+  private leadIdSource(provider: string): string {
+    if (provider === 'hubspot') return `HubSpot property ${this.config.hubspot.leadIdProperty ?? ''}`.trim();
+    if (provider === 'salesforce')
+      return `Salesforce field ${this.config.salesforce.leadIdField ?? ''}`.trim();
+    return provider;
   }
 
   /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so its events do not sit as pending. */
@@ -250,12 +337,4 @@ function touchesOf(row: JourneyWithTouches) {
     first: asTouch(row.first_touch ?? row.direct_touch),
     last: asTouch(row.last_touch ?? row.direct_touch),
   };
-}
-
-async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await run(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

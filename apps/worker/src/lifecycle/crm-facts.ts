@@ -1,0 +1,132 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import {
+  type CrmObjectType,
+  type CrmProvider,
+  dealValue,
+  HubspotApiClient,
+  HubspotApiError,
+  type StageMap,
+} from '@app/crm';
+import type { LifecycleCrmFacts, LifecycleEventRow } from '@app/db';
+import { forEachLimited } from './for-each-limited';
+
+/** What the CRM's API adds to a stored change; undefined fields: the API did not say. */
+export interface CrmFacts {
+  pipeline?: string;
+  value?: number;
+  currency?: string;
+  leadId?: string;
+}
+
+const READ_CONCURRENCY = 8;
+
+/**
+ * Reads, before the join, what the webhook did not carry: a HubSpot deal's pipeline, amount, currency and
+ * lead id (one object read, also holding the contacts the join needs, cached briefly), and a HubSpot
+ * contact's lead id when HUBSPOT_LEAD_ID_PROPERTY is set. Other CRMs send these in the delivery itself.
+ */
+@Injectable()
+export class CrmFactsReader {
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() private readonly hubspot?: HubspotApiClient,
+  ) {}
+
+  /** Facts per event id; an event whose read failed (HubSpot down) is in `failed` and left for the retry. */
+  async read(
+    events: LifecycleEventRow[],
+    failures: Error[],
+  ): Promise<{ facts: Map<string, CrmFacts>; failed: Set<string> }> {
+    const facts = new Map<string, CrmFacts>();
+    const failed = new Set<string>();
+    const api = this.hubspot;
+    const wanted = events.filter((event) => api && event.provider === 'hubspot' && this.reads(event));
+    await forEachLimited(wanted, READ_CONCURRENCY, async (event) => {
+      try {
+        facts.set(event.id, await this.hubspotFacts(api!, event));
+      } catch (error) {
+        failures.push(error as Error);
+        failed.add(event.id);
+      }
+    });
+    return { facts, failed };
+  }
+
+  private reads(event: LifecycleEventRow): boolean {
+    if (event.object_type === 'deal') return true;
+    return event.object_type === 'contact' && !!this.config.hubspot.leadIdProperty;
+  }
+
+  private async hubspotFacts(api: HubspotApiClient, event: LifecycleEventRow): Promise<CrmFacts> {
+    const leadIdProperty = this.config.hubspot.leadIdProperty;
+    if (event.object_type === 'contact') {
+      return { leadId: await api.contactProperty(event.object_id, leadIdProperty!) };
+    }
+    const deal = await api.deal(event.object_id, event.occurred_at);
+    if (!deal) return {};
+    const needsCompanyCurrency = !deal.currency && (deal.amount ?? deal.amountInHomeCurrency) !== undefined;
+    const money = dealValue(deal, needsCompanyCurrency ? await this.companyCurrency(api) : undefined);
+    // The lead id is usually on the contact: ask the deal's first contact when the deal has none.
+    const contactId = deal.contactIds[0];
+    const leadId =
+      deal.leadId ??
+      (leadIdProperty && contactId ? await api.contactProperty(contactId, leadIdProperty) : undefined);
+    return { pipeline: deal.pipeline, ...money, leadId };
+  }
+
+  /** Unknown (the value then falls back to DEFAULT_CURRENCY) when the token may not read account details. */
+  private async companyCurrency(api: HubspotApiClient): Promise<string | undefined> {
+    try {
+      return await api.companyCurrency();
+    } catch (error) {
+      if (error instanceof HubspotApiError && !error.retryable) return undefined;
+      throw error;
+    }
+  }
+}
+
+/**
+ * The event a change maps to once its record's facts are known, and what to store: a change stored without a
+ * pipeline is mapped again with the pipeline the API gave (a pipeline rule may apply, or none at all).
+ * `unmappedReason` is set when no event applies.
+ */
+export function applyCrmFacts(
+  event: LifecycleEventRow,
+  facts: CrmFacts | undefined,
+  stageMap: StageMap,
+  pipelineSource: string,
+): { save?: LifecycleCrmFacts; eventName: string | null; unmappedReason?: string } {
+  const learnedPipeline = !event.pipeline && facts?.pipeline ? facts.pipeline : undefined;
+  const pipeline = event.pipeline ?? learnedPipeline ?? null;
+  const eventName = learnedPipeline
+    ? stageMap.eventFor({
+        provider: event.provider as CrmProvider,
+        objectType: event.object_type as CrmObjectType,
+        stageField: event.stage_field,
+        stage: event.stage,
+        won: event.won ?? undefined,
+        pipeline,
+      })
+    : event.event_name;
+  const what = `${event.object_type} ${event.stage_field} = ${event.stage}`;
+  const unmappedReason = eventName
+    ? undefined
+    : pipeline
+      ? `no event is mapped to ${what} in pipeline ${pipeline}`
+      : `no event is mapped to ${what} without its pipeline, which is unknown (${pipelineSource})`;
+  if (!facts && eventName === event.event_name) return { eventName, unmappedReason };
+  const fromDeal = facts?.value !== undefined;
+  return {
+    eventName,
+    unmappedReason,
+    save: {
+      id: event.id,
+      pipeline,
+      eventName,
+      value: fromDeal ? facts.value! : event.value === null ? null : Number(event.value),
+      currency: fromDeal ? (facts.currency ?? null) : event.currency,
+      leadId: facts?.leadId ?? event.lead_id,
+    },
+  };
+}
