@@ -24,7 +24,8 @@ import {
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
-import { applyCrmFacts, CrmFactsReader } from './crm-facts';
+import { applyCrmFacts } from './apply-crm-facts';
+import { CrmFactsReader } from './crm-facts';
 import { forEachLimited } from './for-each-limited';
 import type { JoinResult } from './join-result';
 import { journeyContext, leadEventSource } from './journey-context';
