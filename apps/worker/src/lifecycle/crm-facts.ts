@@ -1,8 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { dealValue, HubspotApiClient, HubspotApiError } from '@app/crm';
-import type { LifecycleEventRow } from '@app/db';
-import type { CrmFacts } from './apply-crm-facts';
+import { dealValue, HubspotApiClient, HubspotApiError, StageMap } from '@app/crm';
+import { LifecycleBatchRepository, LifecycleCrmFacts, LifecycleEventRow, LifecycleOutcome } from '@app/db';
+import { applyCrmFacts, type CrmFacts } from './apply-crm-facts';
 import { forEachLimited } from './for-each-limited';
 
 const READ_CONCURRENCY = 8;
@@ -11,16 +11,53 @@ const READ_CONCURRENCY = 8;
  * Reads, before the join, what the webhook did not carry: a HubSpot deal's pipeline, amount, currency and
  * lead id (one object read, also holding the contacts the join needs, cached briefly), and a HubSpot
  * contact's lead id when HUBSPOT_LEAD_ID_PROPERTY is set. Other CRMs send these in the delivery itself.
+ * Then maps again the changes stored without their pipeline (see applyCrmFacts).
  */
 @Injectable()
 export class CrmFactsReader {
   constructor(
     private readonly config: AppConfig,
+    private readonly stageMap: StageMap,
+    private readonly batch: LifecycleBatchRepository,
     @Optional() private readonly hubspot?: HubspotApiClient,
   ) {}
 
+  /**
+   * Adds what the CRM's API says (saved on the events) and maps again the events stored without a pipeline.
+   * Returns the events to join; unmapped ones get their outcome, failed reads are left for the job's retry.
+   */
+  async mapEvents(
+    events: LifecycleEventRow[],
+    outcomes: LifecycleOutcome[],
+    failures: Error[],
+  ): Promise<LifecycleEventRow[]> {
+    const { facts, failed } = await this.read(events, failures);
+    const pipelineSource = this.hubspot ? 'the CRM did not name it' : 'HUBSPOT_ACCESS_TOKEN is not set';
+    const saves: LifecycleCrmFacts[] = [];
+    const mapped: LifecycleEventRow[] = [];
+    for (const event of events) {
+      if (failed.has(event.id)) continue;
+      const applied = applyCrmFacts(event, facts.get(event.id), this.stageMap, pipelineSource);
+      if (applied.save) {
+        saves.push(applied.save);
+        Object.assign(event, {
+          pipeline: applied.save.pipeline,
+          event_name: applied.save.eventName,
+          value: applied.save.value === null ? null : String(applied.save.value),
+          currency: applied.save.currency,
+          lead_id: applied.save.leadId,
+        });
+      }
+      if (applied.unmappedReason) {
+        outcomes.push({ id: event.id, status: 'unmapped', statusReason: applied.unmappedReason });
+      } else mapped.push(event);
+    }
+    await this.batch.saveCrmFacts(saves);
+    return mapped;
+  }
+
   /** Facts per event id; an event whose read failed (HubSpot down) is in `failed` and left for the retry. */
-  async read(
+  private async read(
     events: LifecycleEventRow[],
     failures: Error[],
   ): Promise<{ facts: Map<string, CrmFacts>; failed: Set<string> }> {

@@ -1,4 +1,5 @@
 import type { HashedKey, JourneyContext, TouchSummary } from '@app/capi';
+import type { AppConfig } from '@app/config';
 import type { JourneyRow } from '@app/db';
 
 const CRM_NAMES: Record<string, string> = {
@@ -9,6 +10,13 @@ const CRM_NAMES: Record<string, string> = {
 
 /** lead_event_source: the CRM's name as Meta's Conversion Leads set-up expects it. */
 export const leadEventSource = (provider: string) => CRM_NAMES[provider] ?? provider;
+
+/** Where a CRM record's lead id came from, for the note when it is left out. */
+export function leadIdSource(provider: string, config: Pick<AppConfig, 'hubspot' | 'salesforce'>): string {
+  if (provider === 'hubspot') return `HubSpot property ${config.hubspot.leadIdProperty ?? ''}`.trim();
+  if (provider === 'salesforce') return `Salesforce field ${config.salesforce.leadIdField ?? ''}`.trim();
+  return leadEventSource(provider);
+}
 
 /** The journey as the event builder needs it, from the join's rows. */
 export function journeyContext(

@@ -1,5 +1,5 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import {
   buildCapiEvent,
@@ -11,12 +11,10 @@ import {
   validateCapiEvent,
 } from '@app/capi';
 import { AppConfig } from '@app/config';
-import { HubspotApiClient, StageMap } from '@app/crm';
 import {
   CapiEventRepository,
   JourneyWithTouches,
   LifecycleBatchRepository,
-  LifecycleCrmFacts,
   LifecycleEventRow,
   LifecycleJoinRepository,
   LifecycleOutcome,
@@ -24,11 +22,10 @@ import {
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
-import { applyCrmFacts } from './apply-crm-facts';
 import { CrmFactsReader } from './crm-facts';
 import { forEachLimited } from './for-each-limited';
 import type { JoinResult } from './join-result';
-import { journeyContext, leadEventSource } from './journey-context';
+import { journeyContext, leadEventSource, leadIdSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
 import { quickJoinVerdict } from './quick-join';
 
@@ -41,8 +38,8 @@ type Joined = { event: LifecycleEventRow; visitorId: string; joinMethod: string 
  * Turns stored lifecycle changes into queued CAPI events, or records why not: reads what the CRM's API adds
  * (a HubSpot deal's pipeline, value and currency; a change stored without its pipeline is mapped again here),
  * joins each to its journey, applies the gates (consent, bots, age), builds and validates the event and hands
- * it to the dispatch queue. Every
- * outcome is written on the lifecycle event as status + status_reason. A job carries a batch of events,
+ * it to the dispatch queue. Every outcome is written on the lifecycle event as status + status_reason (and
+ * what the sent event left out, as its note). A job carries a batch of events,
  * handled with a few set-wise statements; only events the first join steps cannot place take the full,
  * per-event join. An event whose full join fails (CRM API down) fails the job after the others are done, so
  * BullMQ retries just it: finished events are skipped on the next run.
@@ -57,11 +54,9 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     private readonly batch: LifecycleBatchRepository,
     private readonly joiner: LifecycleJoiner,
     private readonly crmFacts: CrmFactsReader,
-    private readonly stageMap: StageMap,
     private readonly capiEvents: CapiEventRepository,
     private readonly metrics: MetricsService,
     @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue<DispatchJob>,
-    @Optional() private readonly hubspot?: HubspotApiClient,
   ) {
     super();
   }
@@ -87,7 +82,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     const outcomes: LifecycleOutcome[] = [];
     const joined: Joined[] = [];
     const failures: Error[] = [];
-    const events = await this.mapWithCrmFacts(stored, outcomes, failures);
+    const events = await this.crmFacts.mapEvents(stored, outcomes, failures);
     const verdicts = await this.join(events, failures);
     for (const [event, join] of verdicts) {
       if (join.kind === 'joined') joined.push({ event, visitorId: join.visitorId, joinMethod: join.method });
@@ -120,40 +115,6 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
         { jobId },
       );
     }
-  }
-
-  /**
-   * Adds what the CRM's API says (saved on the events) and maps again the events stored without a pipeline.
-   * Returns the events to join; unmapped ones get their outcome, failed reads are left for the job's retry.
-   */
-  private async mapWithCrmFacts(
-    events: LifecycleEventRow[],
-    outcomes: LifecycleOutcome[],
-    failures: Error[],
-  ): Promise<LifecycleEventRow[]> {
-    const { facts, failed } = await this.crmFacts.read(events, failures);
-    const pipelineSource = this.hubspot ? 'the CRM did not name it' : 'HUBSPOT_ACCESS_TOKEN is not set';
-    const saves: LifecycleCrmFacts[] = [];
-    const mapped: LifecycleEventRow[] = [];
-    for (const event of events) {
-      if (failed.has(event.id)) continue;
-      const applied = applyCrmFacts(event, facts.get(event.id), this.stageMap, pipelineSource);
-      if (applied.save) {
-        saves.push(applied.save);
-        Object.assign(event, {
-          pipeline: applied.save.pipeline,
-          event_name: applied.save.eventName,
-          value: applied.save.value === null ? null : String(applied.save.value),
-          currency: applied.save.currency,
-          lead_id: applied.save.leadId,
-        });
-      }
-      if (applied.unmappedReason) {
-        outcomes.push({ id: event.id, status: 'unmapped', statusReason: applied.unmappedReason });
-      } else mapped.push(event);
-    }
-    await this.batch.saveCrmFacts(saves);
-    return mapped;
   }
 
   /** Each event's join: set-wise first steps for all, the full join for the rest (CRM API, email, phone). */
@@ -242,7 +203,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       const crmLeadId = event.lead_id ?? undefined;
       const journey = journeyContext(row, touchesOf(row));
       if (crmLeadId && isMetaLeadId(crmLeadId)) journey.leadId = crmLeadId;
-      const note = [money.note, leadIdNote(crmLeadId, this.leadIdSource(event.provider))]
+      const note = [money.note, leadIdNote(crmLeadId, leadIdSource(event.provider, this.config))]
         .filter(Boolean)
         .join('; ');
       const payload = buildCapiEvent(
@@ -302,13 +263,6 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       if (owner.status === 'queued') toDispatch.push(owner.id);
     });
     return toDispatch;
-  }
-
-  private leadIdSource(provider: string): string {
-    if (provider === 'hubspot') return `HubSpot property ${this.config.hubspot.leadIdProperty ?? ''}`.trim();
-    if (provider === 'salesforce')
-      return `Salesforce field ${this.config.salesforce.leadIdField ?? ''}`.trim();
-    return provider;
   }
 
   /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so its events do not sit as pending. */
