@@ -31,8 +31,6 @@ export interface HubspotContact {
   phone?: string;
   mobilePhone?: string;
   country?: string;
-  /** The raw value of HUBSPOT_LEAD_ID_PROPERTY, when configured and set. */
-  leadId?: string;
 }
 
 export interface HubspotApiErrorDetails {
@@ -194,7 +192,6 @@ export class HubspotApiClient {
    */
   async contact(contactId: string): Promise<HubspotContact | null> {
     const properties = ['email', 'phone', 'mobilephone', 'country', this.externalIdProperty];
-    if (this.leadIdProperty) properties.push(this.leadIdProperty);
     const body = await this.get<HubspotObject>('/crm/v3/objects/contacts/{id}', contactId, {
       properties: [...new Set(properties)].join(','),
     });
@@ -207,9 +204,6 @@ export class HubspotApiClient {
       ['phone', 'phone'],
       ['mobilePhone', 'mobilephone'],
       ['country', 'country'],
-      ...(this.leadIdProperty
-        ? [['leadId', this.leadIdProperty] as [keyof Omit<HubspotContact, 'id'>, string]]
-        : []),
     ];
     for (const [field, property] of fields) {
       const value = text(props[property]);
