@@ -239,11 +239,21 @@ describe('FakeHubspotApi', () => {
       phone: '+15550100',
       externalId: 'ext-1',
     });
-    await expect(api.dealPipeline('9876')).resolves.toBe('default');
+    await expect(api.deal('9876')).resolves.toMatchObject({ id: '9876', pipeline: 'default' });
+    hubspot.addDeal({ id: '78', amount: '5000', currency: 'EUR', pipeline: '123', contactIds: ['201'] });
+    await expect(api.deal('78')).resolves.toEqual({
+      id: '78',
+      pipeline: '123',
+      amount: 5000,
+      currency: 'EUR',
+      contactIds: ['201'],
+      contactIdsComplete: true,
+    });
+    await expect(api.companyCurrency()).resolves.toBe('USD');
     await expect(api.contact('999')).resolves.toBeNull();
     hubspot.failNext(1, 429, { retryAfter: '1' });
     await expect(api.contact('201')).rejects.toMatchObject({ retryable: true, retryAfterMs: 1000 });
     const wrong = new HubspotApiClient({ apiUrl: url, accessToken: 'bad', externalIdProperty: 'x' });
-    await expect(wrong.dealPipeline('9876')).rejects.toMatchObject({ status: 401, retryable: false });
+    await expect(wrong.deal('9876')).rejects.toMatchObject({ status: 401, retryable: false });
   });
 });

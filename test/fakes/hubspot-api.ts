@@ -1,7 +1,8 @@
 // A local fake of HubSpot's CRM API for the lifecycle join (crm-webhooks.md §1.7): node:http on 127.0.0.1,
 // random port. Answers the paths HubSpot documents: v4 deal→contact associations (paged), v3 contact and
-// deal reads with `properties=` (and v3 `associations=contacts`). Records every request; can be told to
-// fail the next N requests.
+// deal reads with `properties=` and v3 `associations=contacts` (a deal's amount, deal_currency_code and
+// amount_in_home_currency included), and the account details with the company currency. Records every
+// request; can be told to fail the next N requests.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -23,6 +24,10 @@ export interface FakeHubspotDeal {
   id: string;
   pipeline?: string;
   dealstage?: string;
+  /** As HubSpot stores it: a string in the deal's currency. */
+  amount?: string;
+  /** Set on deals in a currency other than the company currency (multi-currency portals). */
+  currency?: string;
   contactIds: string[];
   properties?: Record<string, string | null>;
 }
@@ -43,6 +48,8 @@ export interface FakeHubspotOptions {
   externalIdProperty?: string;
   /** Largest v4 associations page the fake serves, whatever `limit` asks (to exercise paging). */
   associationsPageSize?: number;
+  /** The portal's company currency in the account details; default USD. */
+  companyCurrency?: string;
 }
 
 interface ScriptedFailure {
@@ -104,6 +111,10 @@ export class FakeHubspotApi {
       hs_object_id: deal.id,
       pipeline: deal.pipeline ?? null,
       dealstage: deal.dealstage ?? null,
+      amount: deal.amount ?? null,
+      deal_currency_code: deal.currency ?? null,
+      // HubSpot computes it: equal to the amount for a deal in the company currency (no rates in the fake).
+      amount_in_home_currency: deal.currency ? null : (deal.amount ?? null),
       ...deal.properties,
     };
     this.deals.set(deal.id, { properties, contactIds: [...deal.contactIds] });
@@ -149,6 +160,19 @@ export class FakeHubspotApi {
       });
     }
     if (req.method !== 'GET') return notFound(res);
+    if (url.pathname === '/account-info/v3/details') {
+      return send(res, 200, {
+        portalId: 62515,
+        accountType: 'STANDARD',
+        timeZone: 'US/Eastern',
+        companyCurrency: this.options.companyCurrency ?? 'USD',
+        additionalCurrencies: [],
+        utcOffset: '-05:00',
+        utcOffsetMilliseconds: -18000000,
+        uiDomain: 'app.hubspot.com',
+        dataHostingLocation: 'na1',
+      });
+    }
 
     const v4 = /^\/crm\/v4\/objects\/(?:deals|0-3)\/([^/]+)\/associations\/(?:contacts|0-1)$/.exec(
       url.pathname,

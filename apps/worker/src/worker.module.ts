@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphClient } from '@app/capi';
 import { AppConfig, ConfigModule } from '@app/config';
-import { HubspotApiClient } from '@app/crm';
+import { HubspotApiClient, loadStageMap, StageMap } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@app/queues';
 import { CapiBatcher } from './dispatch/capi-batcher';
 import { DispatchProcessor } from './dispatch/dispatch.processor';
+import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
 import { LifecycleRelay } from './relay/lifecycle-relay';
@@ -51,13 +52,24 @@ export class WorkerModule {
         StaleWorkReconciler,
         UnjoinedSweepProcessor,
         LifecycleJoiner,
+        CrmFactsReader,
         LifecycleProcessor,
         CapiBatcher,
         DispatchProcessor,
         {
           provide: GraphClient,
           useFactory: () =>
-            new GraphClient({ graphUrl: config.meta.graphUrl, apiVersion: config.meta.apiVersion }),
+            new GraphClient({
+              graphUrl: config.meta.graphUrl,
+              apiVersion: config.meta.apiVersion,
+              partnerAgent: config.meta.partnerAgent,
+            }),
+        },
+        {
+          // The same mapping as the api's (changes stored without their pipeline are mapped again here);
+          // a bad STAGE_MAP_FILE stops the worker at start-up too.
+          provide: StageMap,
+          useFactory: () => loadStageMap(config.stageMapFile),
         },
         {
           // Without a token the join skips the HubSpot API step (and says so in status_reason).
@@ -68,6 +80,7 @@ export class WorkerModule {
                   apiUrl: config.hubspot.apiUrl,
                   accessToken: config.hubspot.accessToken,
                   externalIdProperty: config.hubspot.externalIdProperty,
+                  leadIdProperty: config.hubspot.leadIdProperty,
                 })
               : null,
         },

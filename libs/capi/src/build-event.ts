@@ -243,6 +243,10 @@ export function validateCapiEvent(event: CapiServerEvent, now?: Date): string | 
   return null;
 }
 
+/** The audit text (status_reason) of an event that failed validateCapiEvent, e.g. for `user_data_not_hashed:em`. */
+export const invalidReason = (code: string) =>
+  `not sent: the event failed validation before sending (${code})`;
+
 function isPresent(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(isPresent);
   return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '');

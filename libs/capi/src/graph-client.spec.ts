@@ -97,6 +97,24 @@ describe('GraphClient', () => {
     expect(exchange.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('sends partner_agent with every request when configured, and records it', async () => {
+    const partnered = new GraphClient({
+      graphUrl: baseUrl,
+      apiVersion: 'v24.0',
+      partnerAgent: ' journey-store-0.1.0 ',
+    });
+    const exchange = await send(partnered);
+    expect(recorded[0].body).toEqual({
+      data: [event(1), event(2)],
+      partner_agent: 'journey-store-0.1.0',
+      access_token: TOKEN,
+    });
+    expect(exchange.requestBody).toEqual({
+      data: [event(1), event(2)],
+      partner_agent: 'journey-store-0.1.0',
+    });
+  });
+
   it('leaves test_event_code out when not set and accepts a bare version', async () => {
     const exchange = await new GraphClient({ graphUrl: baseUrl, apiVersion: '25.0' }).send({
       pixelId: '42',

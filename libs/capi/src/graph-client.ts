@@ -1,6 +1,6 @@
 /**
  * Sends one batch of CAPI events: `POST {graphUrl}/{apiVersion}/{pixelId}/events` with a JSON body
- * `{ data, test_event_code?, access_token }` (meta-capi.md §6: `access_token` is a query or body parameter;
+ * `{ data, test_event_code?, partner_agent?, access_token }` (meta-capi.md §6: `access_token` is a query or body parameter;
  * the body keeps it out of URLs, which proxies and access logs record). The returned exchange is what the
  * dispatch record stores: the request body WITHOUT the token, the response (token redacted, should Meta
  * ever echo it), the status, the classified outcome and the duration.
@@ -16,6 +16,8 @@ export interface GraphClientOptions {
   apiVersion: string;
   /** Whole-exchange timeout, default 10 s. */
   timeoutMs?: number;
+  /** `partner_agent` on every request (PARTNER_AGENT): lets Meta attribute the events to this platform. */
+  partnerAgent?: string;
 }
 
 export interface GraphSendRequest {
@@ -42,12 +44,14 @@ export class GraphClient {
   private readonly baseUrl: string;
   private readonly apiVersion: string;
   private readonly timeoutMs: number;
+  private readonly partnerAgent?: string;
 
   constructor(options: GraphClientOptions) {
     this.baseUrl = options.graphUrl.replace(/\/+$/, '');
     const version = options.apiVersion.trim().replace(/^\/+|\/+$/g, '');
     this.apiVersion = version.startsWith('v') ? version : `v${version}`;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.partnerAgent = options.partnerAgent?.trim() || undefined;
   }
 
   /** The endpoint for a pixel (no token in it). */
@@ -60,8 +64,11 @@ export class GraphClient {
     if (count === 0 || count > MAX_EVENTS_PER_REQUEST) {
       throw new RangeError(`a Graph request carries 1..${MAX_EVENTS_PER_REQUEST} events, got ${count}`);
     }
-    const requestBody: { data: CapiServerEvent[]; test_event_code?: string } = { data: request.events };
+    const requestBody: { data: CapiServerEvent[]; test_event_code?: string; partner_agent?: string } = {
+      data: request.events,
+    };
     if (request.testEventCode) requestBody.test_event_code = request.testEventCode;
+    if (this.partnerAgent) requestBody.partner_agent = this.partnerAgent;
     const payload = JSON.stringify({ ...requestBody, access_token: request.accessToken });
 
     const started = performance.now();

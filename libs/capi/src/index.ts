@@ -5,3 +5,4 @@ export * from './graph-client';
 export * from './graph-errors';
 export * from './linked-journeys';
 export * from './split-batch';
+export * from './event-value';

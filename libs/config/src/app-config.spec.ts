@@ -25,7 +25,13 @@ describe('AppConfig', () => {
       apiUrl: 'https://api.hubapi.com',
       externalIdProperty: 'journey_external_id',
     });
-    expect(config.salesforce).toEqual({ orgIds: [], externalIdField: 'Journey_External_Id__c' });
+    expect(config.salesforce).toEqual({
+      orgIds: [],
+      externalIdField: 'Journey_External_Id__c',
+      leadIdField: undefined,
+    });
+    expect(config.hubspot.leadIdProperty).toBeUndefined();
+    expect(config.meta.partnerAgent).toBe('journey-store-0.1.0');
     expect(config.http).toEqual({ trustProxy: 'loopback', corsOrigins: [], publicBaseUrl: undefined });
     expect(config.highlevel.publicKey).toContain('BEGIN PUBLIC KEY');
     expect(config.auth).toEqual({ adminToken: undefined, ingestApiKey: undefined });
@@ -113,6 +119,25 @@ describe('AppConfig', () => {
         'UNJOINED_SWEEP_MINUTES must be a whole number of minutes, 1 or more',
       ]);
     }
+  });
+
+  it('reads PARTNER_AGENT and the optional lead id property/field, naming bad ones', () => {
+    const config = AppConfig.fromEnv({
+      PARTNER_AGENT: 'acme-journeys-2.1',
+      HUBSPOT_LEAD_ID_PROPERTY: 'meta_lead_id',
+      SALESFORCE_LEAD_ID_FIELD: 'Meta_Lead_Id__c',
+    });
+    expect(config.meta.partnerAgent).toBe('acme-journeys-2.1');
+    expect(config.hubspot.leadIdProperty).toBe('meta_lead_id');
+    expect(config.salesforce.leadIdField).toBe('Meta_Lead_Id__c');
+    const problems = problemsOf({
+      PARTNER_AGENT: 'has spaces',
+      HUBSPOT_LEAD_ID_PROPERTY: 'meta lead id',
+      SALESFORCE_LEAD_ID_FIELD: '1bad',
+    }).join('\n');
+    expect(problems).toMatch(/PARTNER_AGENT/);
+    expect(problems).toMatch(/HUBSPOT_LEAD_ID_PROPERTY/);
+    expect(problems).toMatch(/SALESFORCE_LEAD_ID_FIELD/);
   });
 
   it('requires the Meta pixel id and token together', () => {

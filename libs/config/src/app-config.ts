@@ -51,6 +51,8 @@ export class AppConfig {
     graphUrl: string;
     testEventCode?: string;
     defaultCurrency?: string;
+    /** Sent as `partner_agent` with every request (PARTNER_AGENT). */
+    partnerAgent: string;
     /** False until both pixel id and token are set: lifecycle events then wait instead of being sent. */
     enabled: boolean;
   };
@@ -59,6 +61,7 @@ export class AppConfig {
     accessToken?: string;
     apiUrl: string;
     externalIdProperty: string;
+    leadIdProperty?: string;
   };
   readonly highlevel: {
     publicKey: string;
@@ -67,7 +70,7 @@ export class AppConfig {
     /** Contact custom field id holding our external_id (GHL_EXTERNAL_ID_FIELD). */
     externalIdField?: string;
   };
-  readonly salesforce: { orgIds: string[]; externalIdField: string };
+  readonly salesforce: { orgIds: string[]; externalIdField: string; leadIdField?: string };
   /** publicBaseUrl: how callers reach us; rebuilds signed URIs (HubSpot v3) behind proxies. */
   readonly http: { trustProxy: TrustProxy; corsOrigins: string[]; publicBaseUrl?: string };
   readonly auth: { adminToken?: string; ingestApiKey?: string };
@@ -95,6 +98,7 @@ export class AppConfig {
       graphUrl: env.META_GRAPH_URL.replace(/\/+$/, ''),
       testEventCode: env.META_TEST_EVENT_CODE,
       defaultCurrency: env.DEFAULT_CURRENCY,
+      partnerAgent: env.PARTNER_AGENT,
       enabled: Boolean(env.META_PIXEL_ID && env.META_ACCESS_TOKEN),
     };
     this.hubspot = {
@@ -102,6 +106,7 @@ export class AppConfig {
       accessToken: env.HUBSPOT_ACCESS_TOKEN,
       apiUrl: env.HUBSPOT_API_URL.replace(/\/+$/, ''),
       externalIdProperty: env.HUBSPOT_EXTERNAL_ID_PROPERTY,
+      leadIdProperty: env.HUBSPOT_LEAD_ID_PROPERTY,
     };
     this.highlevel = {
       publicKey: env.GHL_WEBHOOK_PUBLIC_KEY,
@@ -112,6 +117,7 @@ export class AppConfig {
     this.salesforce = {
       orgIds: list(env.SALESFORCE_ORG_IDS),
       externalIdField: env.SALESFORCE_EXTERNAL_ID_FIELD,
+      leadIdField: env.SALESFORCE_LEAD_ID_FIELD,
     };
     this.http = {
       trustProxy: parseTrustProxy(env.TRUST_PROXY),

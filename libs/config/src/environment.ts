@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import * as countries from 'i18n-iso-countries';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './highlevel-keys';
+import { defaultPartnerAgent } from './partner-agent';
 
 /** PEM keys are often passed on one line with literal "\n". */
 const pemFromEnv = ({ value }: { value: unknown }) =>
@@ -147,6 +148,12 @@ export class Environment {
   @Matches(/^[A-Z]{3}$/, { message: 'DEFAULT_CURRENCY must be an ISO 4217 code such as USD' })
   DEFAULT_CURRENCY?: string;
 
+  /** `partner_agent` on every Meta request, so Meta's dataset-quality tooling can attribute our events. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,99}$/, {
+    message: 'PARTNER_AGENT must be 1-100 letters, digits or _ . : / + - (no spaces)',
+  })
+  PARTNER_AGENT = defaultPartnerAgent();
+
   @IsOptional()
   @IsString()
   HUBSPOT_CLIENT_SECRET?: string;
@@ -160,6 +167,11 @@ export class Environment {
 
   @Matches(/^[a-z0-9_]{1,100}$/i, { message: 'HUBSPOT_EXTERNAL_ID_PROPERTY must be a HubSpot property name' })
   HUBSPOT_EXTERNAL_ID_PROPERTY = 'journey_external_id';
+
+  /** Contact/deal property holding a Meta Lead Ads lead id (sent as user_data.lead_id). */
+  @IsOptional()
+  @Matches(/^[a-z0-9_]{1,100}$/i, { message: 'HUBSPOT_LEAD_ID_PROPERTY must be a HubSpot property name' })
+  HUBSPOT_LEAD_ID_PROPERTY?: string;
 
   @Transform(pemFromEnv)
   @Validates(isPublicKeyPem, 'must be a PEM public key')
@@ -187,6 +199,11 @@ export class Environment {
     message: 'SALESFORCE_EXTERNAL_ID_FIELD must be an API field name',
   })
   SALESFORCE_EXTERNAL_ID_FIELD = 'Journey_External_Id__c';
+
+  /** sObject field holding a Meta Lead Ads lead id, read from Outbound Messages. */
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, { message: 'SALESFORCE_LEAD_ID_FIELD must be an API field name' })
+  SALESFORCE_LEAD_ID_FIELD?: string;
 
   @Validates(
     isTrustProxy,

@@ -4,3 +4,4 @@ export * from './hubspot';
 export * from './lifecycle-change';
 export * from './salesforce';
 export * from './stage-map';
+export * from './ttl-cache';

@@ -46,6 +46,8 @@ export interface LifecycleChange {
   value?: number;
   /** ISO 4217, upper case. */
   currency?: string;
+  /** A Meta Lead Ads lead id from the configured CRM field, as the CRM sent it (checked before sending). */
+  leadId?: string;
   /**
    * Idempotency key, unique per provider for one real-world change: re-deliveries and retries of the
    * same change produce the same key (HubSpot composite, HighLevel webhookId, Salesforce notification Id).

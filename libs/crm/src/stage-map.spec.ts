@@ -23,6 +23,37 @@ const change = (over: object) => ({
 });
 
 describe('StageMap', () => {
+  it('says when a change without a pipeline needs one: a pipeline rule matches its stage', () => {
+    const map = StageMap.create(DEFAULTS, {
+      hubspot: [
+        {
+          objectType: 'deal',
+          stageField: 'dealstage',
+          stage: '1234567',
+          pipeline: '98765',
+          eventName: 'Qualified',
+        },
+        {
+          objectType: 'deal',
+          stageField: 'dealstage',
+          stage: 'closedwon',
+          pipeline: '98765',
+          eventName: null,
+        },
+      ],
+    });
+    expect(map.needsPipeline(change({ stage: '1234567' }))).toBe(true);
+    expect(map.needsPipeline(change({}))).toBe(true);
+    expect(map.needsPipeline(change({ stage: 'closedwon', pipeline: 'default' }))).toBe(false);
+    expect(map.needsPipeline(change({ stage: 'appointmentscheduled' }))).toBe(false);
+    expect(StageMap.create(DEFAULTS).needsPipeline(change({}))).toBe(false);
+    // Mapped again once the pipeline is known: the pipeline rule wins, the default holds elsewhere.
+    expect(map.eventFor(change({ stage: '1234567' }))).toBeNull();
+    expect(map.eventFor(change({ stage: '1234567', pipeline: '98765' }))).toBe('Qualified');
+    expect(map.eventFor(change({ pipeline: '98765' }))).toBeNull();
+    expect(map.eventFor(change({ pipeline: 'default' }))).toBe('DealWon');
+  });
+
   it('maps by the built-in defaults, case-insensitively', () => {
     const map = StageMap.create(DEFAULTS);
     expect(map.eventFor(change({}))).toBe('DealWon');

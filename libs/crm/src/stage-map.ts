@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_STAGE_RULES } from './default-stage-rules';
 import type { CrmObjectType, CrmProvider, LifecycleChange } from './lifecycle-change';
 
 /** One mapping: a stage value of a field on an object type (optionally in one pipeline) → a Meta event. */
@@ -34,23 +36,38 @@ export class StageMap {
     return new StageMap(overrides, defaults);
   }
 
-  eventFor(
-    change: Pick<LifecycleChange, 'provider' | 'objectType' | 'stageField' | 'stage' | 'pipeline' | 'won'>,
-  ): string | null {
+  eventFor(change: StageChange): string | null {
     for (const rules of [this.overrides[change.provider], this.defaults[change.provider]]) {
       const matching = (rules ?? []).filter(
         (rule) =>
-          rule.objectType === change.objectType &&
-          norm(rule.stageField) === norm(change.stageField) &&
-          norm(rule.stage) === norm(change.stage) &&
-          (rule.pipeline === undefined || rule.pipeline === change.pipeline),
+          matchesStage(rule, change) && (rule.pipeline === undefined || rule.pipeline === change.pipeline),
       );
       const rule = matching.find((candidate) => candidate.pipeline !== undefined) ?? matching[0];
       if (rule) return rule.eventName;
     }
     return change.won ? 'DealWon' : null;
   }
+
+  /**
+   * True when the change names no pipeline but a rule for some pipeline would match its stage: what it maps
+   * to is known only once the pipeline is (HubSpot subscription events carry none; the worker reads the deal).
+   */
+  needsPipeline(change: StageChange): boolean {
+    if (change.pipeline !== undefined && change.pipeline !== null) return false;
+    return [this.overrides[change.provider], this.defaults[change.provider]].some((rules) =>
+      (rules ?? []).some((rule) => rule.pipeline !== undefined && matchesStage(rule, change)),
+    );
+  }
 }
+
+type StageChange = Pick<LifecycleChange, 'provider' | 'objectType' | 'stageField' | 'stage' | 'won'> & {
+  pipeline?: string | null;
+};
+
+const matchesStage = (rule: StageRule, change: StageChange) =>
+  rule.objectType === change.objectType &&
+  norm(rule.stageField) === norm(change.stageField) &&
+  norm(rule.stage) === norm(change.stage);
 
 /**
  * Validates a STAGE_MAP_FILE document: `{ "<provider>": [ { objectType, stageField, stage, pipeline?, eventName } ] }`.
@@ -100,4 +117,10 @@ export function parseStageRules(document: unknown): StageRules {
   }
   if (problems.length) throw new Error(`STAGE_MAP_FILE is invalid:\n  - ${problems.join('\n  - ')}`);
   return rules;
+}
+
+/** The built-in defaults plus a STAGE_MAP_FILE, when given; throws naming every bad rule. */
+export function loadStageMap(file?: string): StageMap {
+  const overrides = file ? parseStageRules(JSON.parse(readFileSync(file, 'utf8'))) : {};
+  return StageMap.create(DEFAULT_STAGE_RULES, overrides);
 }

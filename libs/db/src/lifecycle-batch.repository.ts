@@ -55,6 +55,18 @@ export interface LifecycleOutcome {
   visitorId?: string;
   joinMethod?: string;
   eventId?: string;
+  /** What the built event left out and why; kept as it was when undefined. */
+  note?: string | null;
+}
+
+/** What the CRM's API told about a change's record: its pipeline, value, lead id, and the event it maps to. */
+export interface LifecycleCrmFacts {
+  id: string;
+  pipeline: string | null;
+  eventName: string | null;
+  value: number | null;
+  currency: string | null;
+  leadId: string | null;
 }
 
 // The event's CRM records as a JSON array, whatever the hints hold.
@@ -166,15 +178,36 @@ export class LifecycleBatchRepository {
     return rows;
   }
 
+  /** Records what the CRM's API told about each event (so a retry and the journey view see the same). */
+  async saveCrmFacts(facts: LifecycleCrmFacts[]): Promise<void> {
+    if (!facts.length) return;
+    await this.pool.query(
+      `UPDATE lifecycle_events e SET pipeline = u.pipeline, event_name = u.event_name, value = u.value,
+         currency = u.currency, lead_id = u.lead_id, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[])
+         AS u(id, pipeline, event_name, value, currency, lead_id)
+       WHERE e.id = u.id`,
+      [
+        facts.map((fact) => fact.id),
+        facts.map((fact) => fact.pipeline),
+        facts.map((fact) => fact.eventName),
+        facts.map((fact) => fact.value),
+        facts.map((fact) => fact.currency),
+        facts.map((fact) => fact.leadId?.slice(0, 64) ?? null),
+      ],
+    );
+  }
+
   /** Every event's outcome in one statement; only events still in one of the `from` statuses change (counted). */
   async setOutcomes(outcomes: LifecycleOutcome[], from = ['pending', 'queued']): Promise<number> {
     if (!outcomes.length) return 0;
     const { rowCount } = await this.pool.query(
       `UPDATE lifecycle_events e SET status = u.status, status_reason = u.status_reason,
          visitor_id = COALESCE(u.visitor_id, e.visitor_id), join_method = COALESCE(u.join_method, e.join_method),
-         event_id = COALESCE(u.event_id, e.event_id), updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
-         AS u(id, status, status_reason, visitor_id, join_method, event_id)
+         event_id = COALESCE(u.event_id, e.event_id), note = CASE WHEN u.keep_note THEN e.note ELSE u.note END,
+         updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $8::text[], $9::boolean[])
+         AS u(id, status, status_reason, visitor_id, join_method, event_id, note, keep_note)
        WHERE e.id = u.id AND e.status = ANY($7::text[])`,
       [
         outcomes.map((outcome) => outcome.id),
@@ -184,6 +217,8 @@ export class LifecycleBatchRepository {
         outcomes.map((outcome) => outcome.joinMethod ?? null),
         outcomes.map((outcome) => outcome.eventId ?? null),
         from,
+        outcomes.map((outcome) => outcome.note?.slice(0, 500) ?? null),
+        outcomes.map((outcome) => outcome.note === undefined),
       ],
     );
     return rowCount ?? 0;

@@ -10,12 +10,16 @@ export interface LifecycleEventRow {
   object_type: string;
   object_id: string;
   pipeline: string | null;
+  stage_field: string;
   stage: string;
+  won: boolean | null;
   event_name: string | null;
   status: string;
   occurred_at: Date;
   value: string | null;
   currency: string | null;
+  lead_id: string | null;
+  note: string | null;
   event_id: string | null;
   hints: {
     external_id?: string;

@@ -27,6 +27,8 @@ export interface InboxLifecycleEvent {
   occurredAt: Date;
   value?: number;
   currency?: string;
+  /** A Meta Lead Ads lead id the CRM record carries (SALESFORCE_LEAD_ID_FIELD), as the CRM sent it. */
+  leadId?: string;
   hints: object;
 }
 
@@ -92,13 +94,13 @@ export class WebhookInboxRepository {
       if (events.length) {
         const inserted = await client.query(
           `INSERT INTO lifecycle_events (id, delivery_id, provider, tenant, dedupe_key, object_type, object_id, pipeline,
-             stage_field, stage, won, event_name, status, status_reason, occurred_at, value, currency, hints)
+             stage_field, stage, won, event_name, status, status_reason, occurred_at, value, currency, lead_id, hints)
            SELECT e.id, $1, e.provider, e.tenant, e.dedupe_key, e.object_type, e.object_id, e.pipeline, e.stage_field,
-             e.stage, e.won, e.event_name, e.status, e.status_reason, e.occurred_at, e.value, e.currency, e.hints
+             e.stage, e.won, e.event_name, e.status, e.status_reason, e.occurred_at, e.value, e.currency, e.lead_id, e.hints
            FROM jsonb_to_recordset($2::jsonb) AS e(id uuid, provider text, tenant text, dedupe_key text,
              object_type text, object_id text, pipeline text, stage_field text, stage text, won boolean,
              event_name text, status text, status_reason text, occurred_at timestamptz, value numeric,
-             currency text, hints jsonb)
+             currency text, lead_id text, hints jsonb)
            ON CONFLICT (provider, dedupe_key) DO NOTHING`,
           [deliveryId, JSON.stringify(events.map(toRecord))],
         );
@@ -205,6 +207,7 @@ function toRecord(event: InboxLifecycleEvent) {
     occurred_at: event.occurredAt.toISOString(),
     value: event.value ?? null,
     currency: event.currency ?? null,
+    lead_id: event.leadId?.slice(0, 64) ?? null,
     hints: event.hints,
   };
 }

@@ -30,6 +30,7 @@ export const LIFECYCLE_STATUSES = [
   'waiting_destination',
   'duplicate',
   'rejected',
+  'invalid',
   'failed',
 ] as const;
 export const DISPATCH_STATUSES = ['queued', 'sent', 'parked', 'failed'] as const;

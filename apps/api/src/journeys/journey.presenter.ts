@@ -97,8 +97,11 @@ export function presentJourney(journey: JourneyRecord) {
       event_id: event.eventId,
       join_method: event.joinMethod,
       occurred_at: iso(event.occurredAt),
+      pipeline: event.pipeline,
       value: event.value === null ? null : Number(event.value),
       currency: event.currency,
+      lead_id: event.leadId,
+      note: event.note,
     })),
     dispatches: journey.lifecycleEvents.flatMap((event) =>
       event.capiEvents.map((capi) => ({

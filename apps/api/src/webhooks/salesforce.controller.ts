@@ -32,6 +32,7 @@ export class SalesforceWebhookController {
     const rawBody = rawBodyOf(request);
     const parsed = parseSalesforceOutboundMessage(rawBody.toString('utf8'), {
       externalIdField: this.config.salesforce.externalIdField,
+      leadIdField: this.config.salesforce.leadIdField,
       receivedAt: new Date(),
     });
     if (!orgIdMatches(parsed.organizationId, allowed))

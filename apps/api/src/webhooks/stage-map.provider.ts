@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Inject, Provider } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { DEFAULT_STAGE_RULES, parseStageRules, StageMap } from '@app/crm';
+import { loadStageMap } from '@app/crm';
 
 const STAGE_MAP = Symbol('STAGE_MAP');
 
@@ -11,10 +10,5 @@ export const InjectStageMap = () => Inject(STAGE_MAP);
 export const stageMapProvider: Provider = {
   provide: STAGE_MAP,
   inject: [AppConfig],
-  useFactory: (config: AppConfig) => {
-    const overrides = config.stageMapFile
-      ? parseStageRules(JSON.parse(readFileSync(config.stageMapFile, 'utf8')))
-      : {};
-    return StageMap.create(DEFAULT_STAGE_RULES, overrides);
-  },
+  useFactory: (config: AppConfig) => loadStageMap(config.stageMapFile),
 };

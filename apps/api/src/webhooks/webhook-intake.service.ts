@@ -71,8 +71,14 @@ export class WebhookIntakeService {
     return stored;
   }
 
+  /**
+   * A change without a pipeline that a pipeline rule may match (HubSpot subscription events) is stored
+   * `pending` even when unmapped: the worker reads the deal's pipeline and maps it again before anything is
+   * sent, so a pipeline rule is never missed and an unmapped stage is never dropped before it is known.
+   */
   private toEvent(change: LifecycleChange): InboxLifecycleEvent {
     const eventName = this.stageMap.eventFor(change);
+    const awaitsPipeline = this.stageMap.needsPipeline(change);
     return {
       provider: change.provider,
       tenant: change.tenant,
@@ -84,13 +90,16 @@ export class WebhookIntakeService {
       stage: change.stage,
       won: change.won,
       eventName,
-      status: eventName ? 'pending' : 'unmapped',
-      statusReason: eventName
-        ? undefined
-        : `no event is mapped to ${change.objectType} ${change.stageField} = ${change.stage}`,
+      status: eventName || awaitsPipeline ? 'pending' : 'unmapped',
+      statusReason: awaitsPipeline
+        ? 'mapped again once the worker reads the pipeline (the delivery names none, a pipeline rule may apply)'
+        : eventName
+          ? undefined
+          : `no event is mapped to ${change.objectType} ${change.stageField} = ${change.stage}`,
       occurredAt: new Date(change.occurredAt),
       value: change.value,
       currency: change.currency,
+      leadId: change.leadId,
       hints: {
         external_id: change.hints.externalId,
         crm_records: change.hints.crmRecords.map((record) => ({

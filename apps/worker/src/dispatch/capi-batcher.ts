@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { CapiServerEvent, GraphClient, GraphExchange } from '@app/capi';
+import { CapiServerEvent, GraphClient, GraphExchange, invalidReason, validateCapiEvent } from '@app/capi';
 import { AppConfig } from '@app/config';
 import { MAX_EVENT_AGE_MS } from '@app/journey';
 import { CapiEventRepository, QueuedCapiEvent } from '@app/db';
@@ -23,7 +23,9 @@ interface Waiting {
 /**
  * Collects the dispatch jobs running at the same moment into one Graph request per destination (a burst
  * of changes becomes a few requests), then settles each job with its event's outcome. A batch Meta rejects
- * as invalid is halved until the bad event is alone; it is parked and the others still go.
+ * as invalid is halved until the bad event is alone; it is parked and the others still go. Each stored payload
+ * is validated first (a replay may carry one built by an older version): an invalid one is parked `invalid`
+ * and left out of the request, so it never costs its batch a rejection.
  */
 @Injectable()
 export class CapiBatcher {
@@ -88,9 +90,11 @@ export class CapiBatcher {
     // Meta refuses a whole request for one event older than 7 days: one that aged while waiting (a paused
     // destination, long retries) is parked as expired instead of sent.
     const oldest = (Date.now() - MAX_EVENT_AGE_MS) / 1000;
+    const now = new Date();
     const sendable: Waiting[] = [];
     for (const entry of waiting) {
       const row = byId.get(entry.id);
+      const invalid = row && validateCapiEvent(row.payload as unknown as CapiServerEvent, now);
       if (row?.status !== 'queued') {
         entry.resolve({ kind: 'skipped' });
       } else if (Number(row.payload.event_time) < oldest) {
@@ -100,6 +104,10 @@ export class CapiBatcher {
           null,
           'expired',
         );
+        entry.resolve({ kind: 'parked' });
+      } else if (invalid) {
+        await this.events.markParked(entry.id, invalidReason(invalid), null, 'invalid');
+        this.metrics.capi.events.inc({ outcome: 'invalid' });
         entry.resolve({ kind: 'parked' });
       } else sendable.push(entry);
     }

@@ -102,8 +102,7 @@ export class LifecycleJoiner {
   /** The deal's associated contacts (or the contact itself), with contact data hashed at once. */
   private async hubspotContacts(event: LifecycleEventRow) {
     const api = this.hubspot!;
-    const ids =
-      event.object_type === 'deal' ? await api.associatedContactIds(event.object_id) : [event.object_id];
+    const ids = event.object_type === 'deal' ? await this.dealContactIds(event) : [event.object_id];
     const contacts = [];
     for (const id of ids.slice(0, 10)) {
       const contact = await api.contact(id);
@@ -122,5 +121,12 @@ export class LifecycleJoiner {
     if (ids.length > 10)
       this.logger.warn(`deal ${event.object_id} has ${ids.length} contacts; joined on the first 10`);
     return contacts;
+  }
+
+  /** From the deal read the worker made for its value (cached); HubSpot's v4 paging when that list is paged. */
+  private async dealContactIds(event: LifecycleEventRow): Promise<string[]> {
+    const deal = await this.hubspot!.deal(event.object_id, event.occurred_at);
+    if (!deal) return [];
+    return deal.contactIdsComplete ? deal.contactIds : this.hubspot!.associatedContactIds(event.object_id);
   }
 }

@@ -1,7 +1,15 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { buildCapiEvent, capiEventId } from '@app/capi';
+import {
+  buildCapiEvent,
+  capiEventId,
+  eventValue,
+  invalidReason,
+  isMetaLeadId,
+  leadIdNote,
+  validateCapiEvent,
+} from '@app/capi';
 import { AppConfig } from '@app/config';
 import {
   CapiEventRepository,
@@ -14,8 +22,10 @@ import {
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
+import { CrmFactsReader } from './crm-facts';
+import { forEachLimited } from './for-each-limited';
 import type { JoinResult } from './join-result';
-import { journeyContext, leadEventSource } from './journey-context';
+import { journeyContext, leadEventSource, leadIdSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
 import { quickJoinVerdict } from './quick-join';
 
@@ -25,9 +35,11 @@ const FULL_JOIN_CONCURRENCY = 8;
 type Joined = { event: LifecycleEventRow; visitorId: string; joinMethod: string };
 
 /**
- * Turns stored lifecycle changes into queued CAPI events, or records why not: joins each to its journey,
- * applies the gates (consent, bots, age), builds the event and hands it to the dispatch queue. Every
- * outcome is written on the lifecycle event as status + status_reason. A job carries a batch of events,
+ * Turns stored lifecycle changes into queued CAPI events, or records why not: reads what the CRM's API adds
+ * (a HubSpot deal's pipeline, value and currency; a change stored without its pipeline is mapped again here),
+ * joins each to its journey, applies the gates (consent, bots, age), builds and validates the event and hands
+ * it to the dispatch queue. Every outcome is written on the lifecycle event as status + status_reason (and
+ * what the sent event left out, as its note). A job carries a batch of events,
  * handled with a few set-wise statements; only events the first join steps cannot place take the full,
  * per-event join. An event whose full join fails (CRM API down) fails the job after the others are done, so
  * BullMQ retries just it: finished events are skipped on the next run.
@@ -41,6 +53,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     private readonly repo: LifecycleJoinRepository,
     private readonly batch: LifecycleBatchRepository,
     private readonly joiner: LifecycleJoiner,
+    private readonly crmFacts: CrmFactsReader,
     private readonly capiEvents: CapiEventRepository,
     private readonly metrics: MetricsService,
     @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue<DispatchJob>,
@@ -60,14 +73,16 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     const ids = eventIdsOf(job.data);
     // 'queued' too: a retried job whose first run stopped between queuing and dispatching finishes the hand-off
     // (both steps are idempotent: unique keys in Postgres, and the dispatch job id recorded on the CAPI events).
-    const events = (await this.batch.events(ids)).filter(
-      (event) => ['pending', 'queued'].includes(event.status) && event.event_name,
+    // A pending event without an event name waits for its pipeline (see WebhookIntakeService.toEvent).
+    const stored = (await this.batch.events(ids)).filter(
+      (event) => event.status === 'pending' || (event.status === 'queued' && event.event_name),
     );
-    if (!events.length) return;
+    if (!stored.length) return;
 
     const outcomes: LifecycleOutcome[] = [];
     const joined: Joined[] = [];
     const failures: Error[] = [];
+    const events = await this.crmFacts.mapEvents(stored, outcomes, failures);
     const verdicts = await this.join(events, failures);
     for (const [event, join] of verdicts) {
       if (join.kind === 'joined') joined.push({ event, visitorId: join.visitorId, joinMethod: join.method });
@@ -80,7 +95,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     }
     await this.handOff(job, queued);
     if (failures.length) {
-      throw new Error(`${failures.length} of ${events.length} events not joined yet: ${failures[0].message}`);
+      throw new Error(`${failures.length} of ${stored.length} events not joined yet: ${failures[0].message}`);
     }
   }
 
@@ -155,6 +170,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       payload: object;
       contributors: string[];
       knownKeys: string[];
+      note: string | null;
     }[] = [];
     for (const entry of joined) {
       const { event } = entry;
@@ -185,26 +201,49 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       }
       const objectKey = `${event.provider}:${event.object_type}:${event.object_id}`;
       const eventName = event.event_name!;
+      const money = eventValue(
+        event.value === null ? undefined : Number(event.value),
+        event.currency ?? undefined,
+        defaultCurrency,
+      );
       const linked = contributingRows(row, journeys, event.occurred_at, now);
       const context = journeyContext(row, touchesOf(row), linked, event.occurred_at);
+      const journey = context.journey;
+      // The CRM record's own lead id first; the journey's form lead id when it has none (or not Meta's).
+      const crmLeadId = event.lead_id ?? undefined;
+      if (crmLeadId && isMetaLeadId(crmLeadId)) journey.leadId = crmLeadId;
+      const note = [money.note, leadIdNote(crmLeadId, leadIdSource(event.provider, this.config))]
+        .filter(Boolean)
+        .join('; ');
       const payload = buildCapiEvent(
         {
           leadEventSource: leadEventSource(event.provider),
           objectKey,
           eventName,
           occurredAt: event.occurred_at,
-          value: event.value === null ? undefined : Number(event.value),
-          currency: event.currency ?? defaultCurrency,
-          journey: context.journey,
+          value: money.value,
+          currency: money.currency,
+          journey,
         },
         { now, ldu: gate.ldu },
       );
+      const invalid = validateCapiEvent(payload, now);
+      if (invalid) {
+        outcomes.push({
+          ...base,
+          status: 'invalid',
+          statusReason: invalidReason(invalid),
+          note: note || null,
+        });
+        continue;
+      }
       toQueue.push({
         joined: entry,
         eventId: capiEventId(objectKey, eventName),
         payload,
         contributors: context.contributors,
         knownKeys: context.knownKeys,
+        note: note || null,
       });
     }
     if (!toQueue.length) return [];
@@ -222,9 +261,9 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       testEventCode,
     );
     const toDispatch: string[] = [];
-    toQueue.forEach(({ joined: { event, visitorId, joinMethod }, eventId }, i) => {
+    toQueue.forEach(({ joined: { event, visitorId, joinMethod }, eventId, note }, i) => {
       const owner = owners[i];
-      const base = { id: event.id, visitorId, joinMethod, eventId };
+      const base = { id: event.id, visitorId, joinMethod, eventId, note };
       if (owner.lifecycleEventId !== event.id) {
         outcomes.push({
           ...base,
@@ -290,12 +329,4 @@ function touchesOf(row: JourneyWithTouches) {
     first: asTouch(row.first_touch ?? row.direct_touch),
     last: asTouch(row.last_touch ?? row.direct_touch),
   };
-}
-
-async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await run(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

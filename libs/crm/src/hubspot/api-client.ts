@@ -1,6 +1,9 @@
-// HubSpot CRM API calls for the lifecycle join (crm-webhooks.md §1.7): a deal's associated contacts (v4
-// associations, paged), a contact's matching properties, a deal's pipeline. Plain class over global fetch,
-// no Nest. It never logs: contact values and tokens must not reach a log line or an error message.
+// HubSpot CRM API calls for the lifecycle join (crm-webhooks.md §1.7): a deal with its value, pipeline and
+// contacts in one read (cached briefly), a deal's associated contacts (v4 associations, paged), a contact's
+// matching properties, the portal's company currency. Plain class over global fetch, no Nest. It never logs:
+// contact values and tokens must not reach a log line or an error message.
+import { TtlCache } from '../ttl-cache';
+import { currencyOf, DEAL_PROPERTIES, HubspotDeal, parseDeal } from './deal';
 
 export interface HubspotApiClientOptions {
   /** Base URL, e.g. `https://api.hubapi.com` (HUBSPOT_API_URL). */
@@ -11,6 +14,10 @@ export interface HubspotApiClientOptions {
   timeoutMs?: number;
   /** Contact property carrying our external_id (HUBSPOT_EXTERNAL_ID_PROPERTY). */
   externalIdProperty: string;
+  /** Contact/deal property carrying a Meta Lead Ads lead id (HUBSPOT_LEAD_ID_PROPERTY). */
+  leadIdProperty?: string;
+  /** How long a deal read serves later asks (default 30 s; bounded to 1,000 deals). */
+  dealCacheTtlMs?: number;
 }
 
 /**
@@ -62,6 +69,10 @@ const ASSOCIATIONS_PAGE_LIMIT = 500;
 /** Safety stop for a paging cursor that never ends (500 × 200 = 100k contacts on one deal). */
 const MAX_PAGES = 200;
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_DEAL_CACHE_TTL_MS = 30_000;
+const DEAL_CACHE_SIZE = 1000;
+/** The company currency rarely changes: one read per 10 minutes. */
+const ACCOUNT_CACHE_TTL_MS = 600_000;
 
 interface HubspotObject {
   id?: unknown;
@@ -102,12 +113,53 @@ export class HubspotApiClient {
   private readonly accessToken: string;
   private readonly timeoutMs: number;
   private readonly externalIdProperty: string;
+  private readonly leadIdProperty?: string;
+  private readonly deals: TtlCache<HubspotDeal | null>;
+  private readonly account = new TtlCache<string | undefined>(ACCOUNT_CACHE_TTL_MS, 1);
 
   constructor(options: HubspotApiClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.accessToken = options.accessToken;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.externalIdProperty = options.externalIdProperty;
+    this.leadIdProperty = options.leadIdProperty;
+    this.deals = new TtlCache(options.dealCacheTtlMs ?? DEFAULT_DEAL_CACHE_TTL_MS, DEAL_CACHE_SIZE);
+  }
+
+  /**
+   * The deal's pipeline, amount, currency, lead id and associated contacts in one round trip, or null when
+   * it does not exist. Served from a short cache, but never from a read older than `changedAt` (the stage
+   * change it is for): an amount set just before closing must not come from an earlier read.
+   */
+  deal(dealId: string, changedAt?: Date): Promise<HubspotDeal | null> {
+    return this.deals.get(
+      dealId,
+      async () => {
+        const properties = [...DEAL_PROPERTIES, ...(this.leadIdProperty ? [this.leadIdProperty] : [])];
+        const body = await this.get<Parameters<typeof parseDeal>[0]>('/crm/v3/objects/deals/{id}', dealId, {
+          properties: [...new Set(properties)].join(','),
+          associations: 'contacts',
+        });
+        return body === null ? null : parseDeal(body, dealId, this.leadIdProperty);
+      },
+      changedAt?.getTime(),
+    );
+  }
+
+  /** The portal's company currency (account details), undefined when HubSpot does not say. Cached. */
+  companyCurrency(): Promise<string | undefined> {
+    return this.account.get('company', async () => {
+      const body = await this.get<{ companyCurrency?: unknown }>('/account-info/v3/details', '', {});
+      return currencyOf(body?.companyCurrency);
+    });
+  }
+
+  /** One property of a contact (no contact data: used for the lead id), undefined when unset or gone. */
+  async contactProperty(contactId: string, property: string): Promise<string | undefined> {
+    const body = await this.get<HubspotObject>('/crm/v3/objects/contacts/{id}', contactId, {
+      properties: property,
+    });
+    return body === null ? undefined : text(body.properties?.[property]);
   }
 
   /** Ids of the contacts associated with a deal, all pages; [] when the deal does not exist. */
@@ -160,21 +212,14 @@ export class HubspotApiClient {
     return contact;
   }
 
-  /** The deal's pipeline id (`default` or a numeric id), undefined when unknown or the deal is gone. */
-  async dealPipeline(dealId: string): Promise<string | undefined> {
-    const body = await this.get<HubspotObject>('/crm/v3/objects/deals/{id}', dealId, {
-      properties: 'pipeline',
-    });
-    return body === null ? undefined : text(body.properties?.pipeline);
-  }
-
   /** GET with Bearer auth; null on 404; HubspotApiError on anything else that is not 2xx. */
   private async get<T>(template: string, id: string, query: Record<string, string>): Promise<T | null> {
     const endpoint = `GET ${template}`;
     const path = template.replace('{id}', encodeURIComponent(id));
+    const search = queryString(query);
     let response: Response;
     try {
-      response = await fetch(`${this.apiUrl}${path}?${queryString(query)}`, {
+      response = await fetch(`${this.apiUrl}${path}${search ? `?${search}` : ''}`, {
         method: 'GET',
         headers: { Authorization: `Bearer ${this.accessToken}`, Accept: 'application/json' },
         signal: AbortSignal.timeout(this.timeoutMs),

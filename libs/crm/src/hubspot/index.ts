@@ -3,3 +3,4 @@ export * from './parse';
 export * from './sign';
 export * from './verify';
 export * from './api-client';
+export * from './deal';

@@ -176,6 +176,22 @@ describe('parseSalesforceOutboundMessage: notifications', () => {
     });
   });
 
+  it('reads the lead id from SALESFORCE_LEAD_ID_FIELD when configured, and only then', () => {
+    const xml = message([
+      {
+        id: nid(1),
+        sObjectType: 'Lead',
+        fields: { Id: '00Q5e000001AbCdAAA', Status: 'Qualified', Meta_Lead_Id__c: '1234567890123456' },
+      },
+    ]);
+    const [withField] = parseSalesforceOutboundMessage(xml, {
+      ...options,
+      leadIdField: 'Meta_Lead_Id__c',
+    }).changes;
+    expect(withField.leadId).toBe('1234567890123456');
+    expect(parseSalesforceOutboundMessage(xml, options).changes[0].leadId).toBeUndefined();
+  });
+
   it('links a converted lead to its contact and opportunity', () => {
     const xml = message([
       {

@@ -31,6 +31,8 @@ export const SALESFORCE_DEFAULT_MAX_BYTES = 1024 * 1024;
 export interface SalesforceParseOptions {
   /** sObject field that carries our external_id (SALESFORCE_EXTERNAL_ID_FIELD, e.g. `Journey_External_Id__c`). */
   externalIdField: string;
+  /** sObject field that carries a Meta Lead Ads lead id (SALESFORCE_LEAD_ID_FIELD), when configured. */
+  leadIdField?: string;
   /** When the delivery arrived; `occurredAt` when the record has no LastModifiedDate/SystemModstamp. */
   receivedAt?: Date;
   /** Refuse larger bodies (UTF-8 bytes). Default SALESFORCE_DEFAULT_MAX_BYTES. */
@@ -197,6 +199,8 @@ function toChange(
   }
   const externalId = fields.get(options.externalIdField.trim());
   if (externalId) change.hints.externalId = externalId;
+  const leadId = options.leadIdField ? fields.get(options.leadIdField.trim()) : undefined;
+  if (leadId) change.leadId = leadId;
   return change;
 }
 
