@@ -1,5 +1,6 @@
 import { sha256Hex } from '@app/journey';
 import { Injectable } from '@nestjs/common';
+import { Prisma } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
 
 export type ErasureOutcome = 'erased' | 'already_erased' | 'not_found';
@@ -30,15 +31,11 @@ export class ErasureRepository {
     visitorId: string,
     externalId: string,
   ) {
-    await tx.$executeRaw`
-      WITH erased AS (
-        SELECT c.event_id, c.request_id FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
-        WHERE l.visitor_id = ${visitorId}::uuid OR l.hints->>'external_id' = ${externalId})
-      UPDATE capi_requests r SET request_body = jsonb_set(r.request_body, '{data}', COALESCE(
-        (SELECT jsonb_agg(e) FROM jsonb_array_elements(r.request_body->'data') e
-         WHERE e->>'event_id' NOT IN (SELECT event_id FROM erased)), '[]'::jsonb))
-      WHERE r.request_body ? 'data' AND EXISTS (
-        SELECT 1 FROM jsonb_array_elements(r.request_body->'data') e WHERE e->>'event_id' IN (SELECT event_id FROM erased))`;
+    await cutFromRequestBodies(
+      tx,
+      Prisma.sql`SELECT c.event_id FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
+        WHERE l.visitor_id = ${visitorId}::uuid OR l.hints->>'external_id' = ${externalId}`,
+    );
     await tx.$executeRaw`
       DELETE FROM lifecycle_events WHERE visitor_id = ${visitorId}::uuid OR hints->>'external_id' = ${externalId}`;
     await this.eraseContributions(tx, visitorId);
@@ -51,14 +48,10 @@ export class ErasureRepository {
    * the coverage gauges leave them out.
    */
   private async eraseContributions(tx: Pick<PrismaService, '$executeRaw'>, visitorId: string) {
-    await tx.$executeRaw`
-      WITH erased AS (
-        SELECT event_id FROM capi_events WHERE ${visitorId}::uuid = ANY(contributor_visitor_ids))
-      UPDATE capi_requests r SET request_body = jsonb_set(r.request_body, '{data}', COALESCE(
-        (SELECT jsonb_agg(e) FROM jsonb_array_elements(r.request_body->'data') e
-         WHERE e->>'event_id' NOT IN (SELECT event_id FROM erased)), '[]'::jsonb))
-      WHERE r.request_body ? 'data' AND EXISTS (
-        SELECT 1 FROM jsonb_array_elements(r.request_body->'data') e WHERE e->>'event_id' IN (SELECT event_id FROM erased))`;
+    await cutFromRequestBodies(
+      tx,
+      Prisma.sql`SELECT event_id FROM capi_events WHERE ${visitorId}::uuid = ANY(contributor_visitor_ids)`,
+    );
     await tx.$executeRaw`
       UPDATE capi_events SET payload = payload - 'user_data', known_keys = '{}',
         contributor_visitor_ids = array_remove(contributor_visitor_ids, ${visitorId}::uuid), updated_at = now()
@@ -88,4 +81,18 @@ export class ErasureRepository {
       return 'erased';
     });
   }
+}
+
+/**
+ * Stored Graph request bodies hold many visitors' events: the erased events (`eventIds`, a query of event_id)
+ * are cut out of every body that carried one, the rest of each body stays as it was sent.
+ */
+function cutFromRequestBodies(tx: Pick<PrismaService, '$executeRaw'>, eventIds: Prisma.Sql) {
+  return tx.$executeRaw`
+    WITH erased AS (${eventIds})
+    UPDATE capi_requests r SET request_body = jsonb_set(r.request_body, '{data}', COALESCE(
+      (SELECT jsonb_agg(e) FROM jsonb_array_elements(r.request_body->'data') e
+       WHERE e->>'event_id' NOT IN (SELECT event_id FROM erased)), '[]'::jsonb))
+    WHERE r.request_body ? 'data' AND EXISTS (
+      SELECT 1 FROM jsonb_array_elements(r.request_body->'data') e WHERE e->>'event_id' IN (SELECT event_id FROM erased))`;
 }
