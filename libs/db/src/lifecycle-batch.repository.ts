@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { JourneyRow, LifecycleEventRow } from './lifecycle-join.repository';
+import { CrmLink, linkCrmRecords } from './crm-links';
 import { PG_POOL } from './pg-pool';
 
 /** What one statement learns about each event of a batch: the first join steps, answered set-wise. */
@@ -121,22 +122,8 @@ export class LifecycleBatchRepository {
   }
 
   /** Remembers the CRM records of joined events, so the next change for them joins directly. */
-  async linkCrmRecords(
-    links: { visitorId: string; provider: string; objectType: string; crmId: string }[],
-  ): Promise<void> {
-    if (!links.length) return;
-    await this.pool.query(
-      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
-       SELECT gen_random_uuid(), r.visitor_id, r.provider, r.object_type, r.crm_id
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS r(visitor_id, provider, object_type, crm_id)
-       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
-      [
-        links.map((link) => link.visitorId),
-        links.map((link) => link.provider),
-        links.map((link) => link.objectType),
-        links.map((link) => link.crmId),
-      ],
-    );
+  linkCrmRecords(links: CrmLink[]): Promise<void> {
+    return linkCrmRecords(this.pool, links);
   }
 
   /**

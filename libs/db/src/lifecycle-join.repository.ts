@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { sha256Hex } from '@app/journey';
+import { linkCrmRecords } from './crm-links';
 import { PG_POOL } from './pg-pool';
 
 export interface LifecycleEventRow {
@@ -107,17 +108,14 @@ export class LifecycleJoinRepository {
   }
 
   /** Remembers CRM records found by the join, so the next change for them joins directly. */
-  async linkCrmRecords(
+  linkCrmRecords(
     visitorId: string,
     provider: string,
     records: { object_type: string; id: string }[],
   ): Promise<void> {
-    if (!records.length) return;
-    await this.pool.query(
-      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
-       SELECT gen_random_uuid(), $1, $2, r.object_type, r.crm_id FROM unnest($3::text[], $4::text[]) AS r(object_type, crm_id)
-       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
-      [visitorId, provider, records.map((record) => record.object_type), records.map((record) => record.id)],
+    return linkCrmRecords(
+      this.pool,
+      records.map((record) => ({ visitorId, provider, objectType: record.object_type, crmId: record.id })),
     );
   }
 
