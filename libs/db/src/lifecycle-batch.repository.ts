@@ -16,8 +16,8 @@ export interface QuickJoinRow {
 }
 
 /**
- * A journey plus its first/last campaign touches (or first touch of a direct journey), and the visitors the
- * identity graph links to it. Touches and links are filled for the visitors asked for only; a linked
+ * A journey plus its attribution candidates (first/last campaign touch, first touch of all), and the visitors
+ * the identity graph links to it. Touches and links are filled for the visitors asked for only; a linked
  * visitor's own row comes without them.
  */
 export interface JourneyWithTouches extends JourneyRow {
@@ -76,7 +76,8 @@ const CRM_RECORDS = `CASE WHEN jsonb_typeof(e.hints->'crm_records') = 'array' TH
 const TOUCH_COLUMNS = `occurred_at, url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id,
   fbclid, gclid, gbraid, wbraid, ttclid, msclkid, li_fat_id`;
 
-// Attribution touches of the joined visitors only ($1): a linked visitor's are not sent.
+// Candidates for the attribution rule (libs/journey `attribute` chooses), of the joined visitors only ($1): a
+// linked visitor's are not sent. Fetched as the earliest/latest campaign touch and the earliest touch of all.
 const touch = (where: string, order: 'ASC' | 'DESC') =>
   `CASE WHEN v.id = ANY($1::uuid[]) THEN (SELECT to_jsonb(t) FROM (SELECT ${TOUCH_COLUMNS} FROM touchpoints
     WHERE visitor_id = v.id ${where} ORDER BY occurred_at ${order} LIMIT 1) t) END`;

@@ -22,6 +22,7 @@ import {
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
+import { attributedTouches } from './attributed-touches';
 import { CrmFactsReader } from './crm-facts';
 import { forEachLimited } from './for-each-limited';
 import type { JoinResult } from './join-result';
@@ -207,7 +208,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
         defaultCurrency,
       );
       const linked = contributingRows(row, journeys, event.occurred_at, now);
-      const context = journeyContext(row, touchesOf(row), linked, event.occurred_at);
+      const context = journeyContext(row, attributedTouches(row), linked, event.occurred_at);
       const journey = context.journey;
       // The CRM record's own lead id first; the journey's form lead id when it has none (or not Meta's).
       const crmLeadId = event.lead_id ?? undefined;
@@ -319,14 +320,4 @@ function contributingRows(
       });
       return gate.status === 'ok';
     });
-}
-
-/** First/last campaign touch, falling back to the first touch of a direct journey. */
-function touchesOf(row: JourneyWithTouches) {
-  const asTouch = (touch: Record<string, unknown> | null) =>
-    touch ? { ...touch, occurred_at: new Date(touch.occurred_at as string) } : undefined;
-  return {
-    first: asTouch(row.first_touch ?? row.direct_touch),
-    last: asTouch(row.last_touch ?? row.direct_touch),
-  };
 }
