@@ -53,7 +53,7 @@ export interface JourneyRow {
 export class LifecycleJoinRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async isErased(externalId: string): Promise<boolean> {
+  async externalIdErased(externalId: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `SELECT 1 FROM erasure_tombstones WHERE key_type = 'external_id' AND key_hash = $1`,
       [sha256Hex(externalId)],

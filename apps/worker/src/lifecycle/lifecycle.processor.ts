@@ -13,22 +13,22 @@ import {
 import { AppConfig } from '@app/config';
 import {
   CapiEventRepository,
+  CrmLink,
   JourneyWithTouches,
   LifecycleBatchRepository,
   LifecycleEventRow,
   LifecycleJoinRepository,
   LifecycleOutcome,
 } from '@app/db';
-import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
+import { dispatchGate, firstJoinSteps, isUsPrivacyOptOut, JoinResult } from '@app/journey';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
 import { attributedTouches } from './attributed-touches';
 import { CrmFactsReader } from './crm-facts';
 import { forEachLimited } from './for-each-limited';
-import type { JoinResult } from './join-result';
 import { journeyContext, leadEventSource, leadIdSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
-import { quickJoinVerdict } from './quick-join';
+import { prefetchedLookups } from './quick-join';
 
 /** Events of one job that need the full join (CRM API calls) at once. */
 const FULL_JOIN_CONCURRENCY = 8;
@@ -127,16 +127,21 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       (await this.batch.quickJoin(events.map((event) => event.id))).map((row) => [row.id, row]),
     );
     const verdicts = new Map<LifecycleEventRow, JoinResult>();
-    const links = [];
+    const links: CrmLink[] = [];
     const rest: LifecycleEventRow[] = [];
     for (const event of events) {
-      const verdict = quickJoinVerdict(quick.get(event.id));
-      if (!verdict) rest.push(event);
-      else verdicts.set(event, verdict);
-      if (verdict?.kind === 'joined') {
-        for (const record of event.hints.crm_records ?? []) {
+      const row = quick.get(event.id);
+      const decision = row && (await firstJoinSteps(event, prefetchedLookups(row)));
+      if (!decision) {
+        rest.push(event);
+        continue;
+      }
+      verdicts.set(event, decision.result);
+      if (decision.result.kind === 'joined') {
+        const { visitorId } = decision.result;
+        for (const record of decision.link) {
           links.push({
-            visitorId: verdict.visitorId,
+            visitorId,
             provider: event.provider,
             objectType: record.object_type,
             crmId: record.id,
