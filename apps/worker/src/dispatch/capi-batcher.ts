@@ -1,13 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import {
-  CapiServerEvent,
-  GraphClient,
-  GraphExchange,
-  invalidReason,
-  planAfterInvalid,
-  validateCapiEvent,
-} from '@app/capi';
+import { GraphClient, GraphExchange, invalidReason, planAfterInvalid, validateCapiEvent } from '@app/capi';
 import { AppConfig } from '@app/config';
 import { MAX_EVENT_AGE_MS } from '@app/journey';
 import { CapiEventRepository, QueuedCapiEvent } from '@app/db';
@@ -101,7 +94,7 @@ export class CapiBatcher {
     const sendable: Waiting[] = [];
     for (const entry of waiting) {
       const row = byId.get(entry.id);
-      const invalid = row && validateCapiEvent(row.payload as unknown as CapiServerEvent, now);
+      const invalid = row && validateCapiEvent(row.payload, now);
       if (row?.status !== 'queued') {
         entry.resolve({ kind: 'skipped' });
       } else if (Number(row.payload.event_time) < oldest) {
@@ -138,7 +131,7 @@ export class CapiBatcher {
     const exchange = await this.graph.send({
       pixelId: destination,
       accessToken: this.config.meta.accessToken!,
-      events: group.map((entry) => rows.get(entry.id)!.payload as unknown as CapiServerEvent),
+      events: group.map((entry) => rows.get(entry.id)!.payload),
       testEventCode,
     });
     const requestId = await this.record(destination, group.length, exchange);
