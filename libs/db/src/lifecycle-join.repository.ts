@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { sha256Hex } from '@app/journey';
-import { linkCrmRecords } from './crm-links';
 import { PG_POOL } from './pg-pool';
 
 export interface LifecycleEventRow {
@@ -46,8 +45,8 @@ export interface JourneyRow {
 }
 
 /**
- * The per-event lookups of the full join (HubSpot API, email, phone), in the order the worker tries them;
- * batches take their first steps and journey fetch through LifecycleBatchRepository.
+ * The per-event lookups of the full join (libs/journey's join-order decides their order); batches take their
+ * first steps, links and journey fetch through LifecycleBatchRepository.
  */
 @Injectable()
 export class LifecycleJoinRepository {
@@ -105,18 +104,6 @@ export class LifecycleJoinRepository {
       [keyType, hashes],
     );
     return rows[0]?.id;
-  }
-
-  /** Remembers CRM records found by the join, so the next change for them joins directly. */
-  linkCrmRecords(
-    visitorId: string,
-    provider: string,
-    records: { object_type: string; id: string }[],
-  ): Promise<void> {
-    return linkCrmRecords(
-      this.pool,
-      records.map((record) => ({ visitorId, provider, objectType: record.object_type, crmId: record.id })),
-    );
   }
 
   /** Adds what the CRM API revealed (hashes, contact ids) to an event's hints, for the unjoined retry. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { HubspotApiClient } from '@app/crm';
-import { LifecycleEventRow, LifecycleJoinRepository } from '@app/db';
+import { LifecycleBatchRepository, LifecycleEventRow, LifecycleJoinRepository } from '@app/db';
 import {
   CrmContactFacts,
   joinLifecycleChange,
@@ -21,6 +21,7 @@ export class LifecycleJoiner {
 
   constructor(
     private readonly repo: LifecycleJoinRepository,
+    private readonly batch: LifecycleBatchRepository,
     @Optional() private readonly hubspot?: HubspotApiClient,
   ) {}
 
@@ -36,7 +37,17 @@ export class LifecycleJoiner {
       crmContacts:
         event.provider === 'hubspot' && this.hubspot ? () => this.hubspotContacts(event) : undefined,
     });
-    if (result.kind === 'joined') await repo.linkCrmRecords(result.visitorId, event.provider, link);
+    if (result.kind === 'joined') {
+      const { visitorId } = result;
+      await this.batch.linkCrmRecords(
+        link.map((record) => ({
+          visitorId,
+          provider: event.provider,
+          objectType: record.object_type,
+          crmId: record.id,
+        })),
+      );
+    }
     return result;
   }
 
