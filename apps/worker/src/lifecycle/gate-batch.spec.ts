@@ -4,7 +4,7 @@ import {
   journeyRow,
   lifecycleEvent,
 } from '../../../../test/support/lifecycle-in-memory';
-import { gateBatch } from './gate-batch';
+import { fetchJourneys, gateBatch } from './gate-batch';
 
 const now = new Date('2026-01-10T12:05:00Z');
 const joined = (id: string, visitorId: string) => ({
@@ -13,17 +13,31 @@ const joined = (id: string, visitorId: string) => ({
   joinMethod: 'email',
 });
 
+describe('fetchJourneys', () => {
+  it('maps the joined visitors to their journeys, and asks nothing for an empty batch', async () => {
+    const store = new InMemoryLifecycleEventStore([], [journeyRow({ visitor_id: 'v1' })]);
+    expect([...(await fetchJourneys([joined('e1', 'v1'), joined('e2', 'gone')], store)).keys()]).toEqual([
+      'v1',
+    ]);
+    const refusing = { journeys: () => Promise.reject(new Error('asked')) };
+    expect((await fetchJourneys([], refusing)).size).toBe(0);
+  });
+});
+
 describe('gateBatch', () => {
-  const store = new InMemoryLifecycleEventStore(
-    [],
-    [journeyRow({ visitor_id: 'ok' }), journeyRow({ visitor_id: 'bot', bots: [true, true] })],
+  const journeys = new Map(
+    [journeyRow({ visitor_id: 'ok' }), journeyRow({ visitor_id: 'bot', bots: [true, true] })].map((row) => [
+      row.visitor_id,
+      row,
+    ]),
   );
 
-  it('passes journeys the gates allow, with their rows; records the others', async () => {
+  it('passes journeys the gates allow, with their rows; records the others', () => {
     const outcomes: LifecycleOutcome[] = [];
-    const gated = await gateBatch(
+    const gated = gateBatch(
       [joined('e1', 'ok'), joined('e2', 'bot'), joined('e3', 'gone')],
-      { store, destinationReady: true, now },
+      journeys,
+      { destinationReady: true, now },
       outcomes,
     );
     expect(gated.map((entry) => [entry.event.id, entry.row.visitor_id, entry.ldu])).toEqual([
@@ -41,11 +55,9 @@ describe('gateBatch', () => {
     ]);
   });
 
-  it('holds an allowed event while no destination is configured', async () => {
+  it('holds an allowed event while no destination is configured', () => {
     const outcomes: LifecycleOutcome[] = [];
-    expect(await gateBatch([joined('e1', 'ok')], { store, destinationReady: false, now }, outcomes)).toEqual(
-      [],
-    );
+    expect(gateBatch([joined('e1', 'ok')], journeys, { destinationReady: false, now }, outcomes)).toEqual([]);
     expect(outcomes).toEqual([
       {
         id: 'e1',
@@ -55,15 +67,5 @@ describe('gateBatch', () => {
         statusReason: 'no destination: set META_PIXEL_ID and META_ACCESS_TOKEN',
       },
     ]);
-  });
-
-  it('asks nothing for an empty batch', async () => {
-    expect(
-      await gateBatch(
-        [],
-        { store: { journeys: () => Promise.reject(new Error('asked')) }, destinationReady: true, now },
-        [],
-      ),
-    ).toEqual([]);
   });
 });

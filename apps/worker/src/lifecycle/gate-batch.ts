@@ -1,19 +1,28 @@
+import type { JourneyWithTouches } from '@app/db';
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import type { GatedChange, JoinedChange, LifecycleEventStore, Outcomes } from './lifecycle-steps';
 
-/**
- * Fetches the joined events' journeys (one statement) and applies the gates (consent, bots, age); an event
- * that passes waits when no destination is configured. Returns the events to build.
- */
-export async function gateBatch(
+/** The joined events' journeys, and those of the visitors linked to them, in one statement. */
+export async function fetchJourneys(
   joined: JoinedChange[],
-  deps: { store: Pick<LifecycleEventStore, 'journeys'>; destinationReady: boolean; now: Date },
-  outcomes: Outcomes,
-): Promise<GatedChange[]> {
-  if (!joined.length) return [];
-  const journeys = new Map(
-    (await deps.store.journeys(joined.map((entry) => entry.visitorId))).map((row) => [row.visitor_id, row]),
+  store: Pick<LifecycleEventStore, 'journeys'>,
+): Promise<Map<string, JourneyWithTouches>> {
+  if (!joined.length) return new Map();
+  return new Map(
+    (await store.journeys(joined.map((entry) => entry.visitorId))).map((row) => [row.visitor_id, row]),
   );
+}
+
+/**
+ * Applies the gates (consent, bots, age) to each joined event; one that passes waits when no destination is
+ * configured. Returns the events to build.
+ */
+export function gateBatch(
+  joined: JoinedChange[],
+  journeys: Map<string, JourneyWithTouches>,
+  settings: { destinationReady: boolean; now: Date },
+  outcomes: Outcomes,
+): GatedChange[] {
   const gated: GatedChange[] = [];
   for (const entry of joined) {
     const { event } = entry;
@@ -25,7 +34,7 @@ export async function gateBatch(
     }
     const gate = dispatchGate({
       occurredAt: event.occurred_at,
-      now: deps.now,
+      now: settings.now,
       consent: row.consent ?? undefined,
       usPrivacyOptOut: isUsPrivacyOptOut(row.consent ?? undefined),
       touchpoints: row.bots.map((isBot) => ({ isBot })),
@@ -34,7 +43,7 @@ export async function gateBatch(
       outcomes.push({ ...base, status: gate.status, statusReason: gate.reason });
       continue;
     }
-    if (!deps.destinationReady) {
+    if (!settings.destinationReady) {
       outcomes.push({
         ...base,
         status: 'waiting_destination',

@@ -13,7 +13,7 @@ import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK
 import { buildBatch } from './build-batch';
 import { CrmFactsReader } from './crm-facts';
 import { fetchBatch } from './fetch-batch';
-import { gateBatch } from './gate-batch';
+import { fetchJourneys, gateBatch } from './gate-batch';
 import { handToDispatch } from './hand-to-dispatch';
 import { joinBatch } from './join-batch';
 import { leadIdSource } from './journey-context';
@@ -63,7 +63,6 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     const outcomes: LifecycleOutcome[] = [];
     const failures: Error[] = [];
     const { pixelId, accessToken, testEventCode, defaultCurrency } = this.config.meta;
-    const now = new Date();
     const events = await this.crmFacts.mapEvents(stored, outcomes, failures);
     const joined = await joinBatch(
       events,
@@ -71,9 +70,12 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       outcomes,
       failures,
     );
-    const gated = await gateBatch(
+    const journeys = await fetchJourneys(joined, this.batch);
+    const now = new Date(); // after the join and fetch: event_time is never later than it
+    const gated = gateBatch(
       joined,
-      { store: this.batch, destinationReady: !!pixelId && !!accessToken, now },
+      journeys,
+      { destinationReady: !!pixelId && !!accessToken, now },
       outcomes,
     );
     const built = buildBatch(
