@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import type { CapiServerEvent } from '@app/capi';
 import { PG_POOL } from './pg-pool';
 
 export interface QueuedCapiEvent {
@@ -8,7 +9,8 @@ export interface QueuedCapiEvent {
   lifecycle_event_id: string;
   destination: string;
   event_id: string;
-  payload: Record<string, unknown>;
+  /** As the worker built it (a replay may carry one built by an older version: the dispatcher validates it). */
+  payload: CapiServerEvent;
   test_event_code: string | null;
   status: string;
 }
@@ -43,7 +45,7 @@ export class CapiEventRepository {
       lifecycleEventId: string;
       eventId: string;
       eventName: string;
-      payload: object;
+      payload: CapiServerEvent;
       /** Visitors whose journeys the event carries (the joined one first). */
       contributorVisitorIds?: string[];
       /** Match keys those journeys knew (coverage). */

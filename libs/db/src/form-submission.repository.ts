@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
+import { linkCrmRecords } from './crm-links';
 import { PG_POOL } from './pg-pool';
 import { VisitorErasedError } from './visitor-gone.error';
 
@@ -42,7 +43,10 @@ export class FormSubmissionRepository {
       await client.query('BEGIN');
       const visitorId = await this.upsertVisitor(client, form);
       await this.linkIdentities(client, visitorId, form.hashes);
-      await this.linkCrmRecords(client, visitorId, form.crmLinks);
+      await linkCrmRecords(
+        client,
+        form.crmLinks.map((link) => ({ visitorId, ...link })),
+      );
       await client.query(
         `INSERT INTO form_submissions (id, visitor_id, event_name, event_id, lead_id, key_types, fields, consent,
            source, ip, user_agent, submitted_at, dropped)
@@ -151,23 +155,6 @@ export class FormSubmissionRepository {
        JOIN unnest($2::varchar[], $3::char(64)[]) AS k(key_type, hash) ON i.key_type = k.key_type AND i.hash = k.hash
        ON CONFLICT DO NOTHING`,
       [visitorId, keyTypes, values],
-    );
-  }
-
-  private async linkCrmRecords(client: PoolClient, visitorId: string, links: CrmLinkInput[]) {
-    if (!links.length) return;
-    await client.query(
-      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
-       SELECT l.id, $1, l.provider, l.object_type, l.crm_id
-       FROM unnest($2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[]) AS l(id, provider, object_type, crm_id)
-       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
-      [
-        visitorId,
-        links.map(() => randomUUID()),
-        links.map((link) => link.provider),
-        links.map((link) => link.objectType),
-        links.map((link) => link.crmId),
-      ],
     );
   }
 }

@@ -1,5 +1,6 @@
 export * from './database.module';
 export * from './pg-pool';
+export * from './crm-links';
 export * from './prisma.service';
 export * from './erasure.repository';
 export * from './form-submission.repository';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { JourneyRow, LifecycleEventRow } from './lifecycle-join.repository';
+import { CrmLink, linkCrmRecords } from './crm-links';
 import { PG_POOL } from './pg-pool';
 
 /** What one statement learns about each event of a batch: the first join steps, answered set-wise. */
@@ -15,8 +16,8 @@ export interface QuickJoinRow {
 }
 
 /**
- * A journey plus its first/last campaign touches (or first touch of a direct journey), and the visitors the
- * identity graph links to it. Touches and links are filled for the visitors asked for only; a linked
+ * A journey plus its attribution candidates (first/last campaign touch, first touch of all), and the visitors
+ * the identity graph links to it. Touches and links are filled for the visitors asked for only; a linked
  * visitor's own row comes without them.
  */
 export interface JourneyWithTouches extends JourneyRow {
@@ -75,7 +76,8 @@ const CRM_RECORDS = `CASE WHEN jsonb_typeof(e.hints->'crm_records') = 'array' TH
 const TOUCH_COLUMNS = `occurred_at, url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id,
   fbclid, gclid, gbraid, wbraid, ttclid, msclkid, li_fat_id`;
 
-// Attribution touches of the joined visitors only ($1): a linked visitor's are not sent.
+// Candidates for the attribution rule (libs/journey `attribute` chooses), of the joined visitors only ($1): a
+// linked visitor's are not sent. Fetched as the earliest/latest campaign touch and the earliest touch of all.
 const touch = (where: string, order: 'ASC' | 'DESC') =>
   `CASE WHEN v.id = ANY($1::uuid[]) THEN (SELECT to_jsonb(t) FROM (SELECT ${TOUCH_COLUMNS} FROM touchpoints
     WHERE visitor_id = v.id ${where} ORDER BY occurred_at ${order} LIMIT 1) t) END`;
@@ -121,22 +123,8 @@ export class LifecycleBatchRepository {
   }
 
   /** Remembers the CRM records of joined events, so the next change for them joins directly. */
-  async linkCrmRecords(
-    links: { visitorId: string; provider: string; objectType: string; crmId: string }[],
-  ): Promise<void> {
-    if (!links.length) return;
-    await this.pool.query(
-      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
-       SELECT gen_random_uuid(), r.visitor_id, r.provider, r.object_type, r.crm_id
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS r(visitor_id, provider, object_type, crm_id)
-       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
-      [
-        links.map((link) => link.visitorId),
-        links.map((link) => link.provider),
-        links.map((link) => link.objectType),
-        links.map((link) => link.crmId),
-      ],
-    );
+  linkCrmRecords(links: CrmLink[]): Promise<void> {
+    return linkCrmRecords(this.pool, links);
   }
 
   /**

@@ -45,14 +45,14 @@ export interface JourneyRow {
 }
 
 /**
- * The per-event lookups of the full join (HubSpot API, email, phone), in the order the worker tries them;
- * batches take their first steps and journey fetch through LifecycleBatchRepository.
+ * The per-event lookups of the full join (libs/journey's join-order decides their order); batches take their
+ * first steps, links and journey fetch through LifecycleBatchRepository.
  */
 @Injectable()
 export class LifecycleJoinRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async isErased(externalId: string): Promise<boolean> {
+  async externalIdErased(externalId: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `SELECT 1 FROM erasure_tombstones WHERE key_type = 'external_id' AND key_hash = $1`,
       [sha256Hex(externalId)],
@@ -104,21 +104,6 @@ export class LifecycleJoinRepository {
       [keyType, hashes],
     );
     return rows[0]?.id;
-  }
-
-  /** Remembers CRM records found by the join, so the next change for them joins directly. */
-  async linkCrmRecords(
-    visitorId: string,
-    provider: string,
-    records: { object_type: string; id: string }[],
-  ): Promise<void> {
-    if (!records.length) return;
-    await this.pool.query(
-      `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
-       SELECT gen_random_uuid(), $1, $2, r.object_type, r.crm_id FROM unnest($3::text[], $4::text[]) AS r(object_type, crm_id)
-       ON CONFLICT (provider, object_type, crm_id, visitor_id) DO NOTHING`,
-      [visitorId, provider, records.map((record) => record.object_type), records.map((record) => record.id)],
-    );
   }
 
   /** Adds what the CRM API revealed (hashes, contact ids) to an event's hints, for the unjoined retry. */

@@ -6,3 +6,4 @@ export * from './dispatch-gates';
 export * from './fbc';
 export * from './landing-url';
 export * from './custom-answers';
+export * from './join-order';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { CapiServerEvent, GraphClient, GraphExchange, invalidReason, validateCapiEvent } from '@app/capi';
+import { GraphClient, GraphExchange, invalidReason, planAfterInvalid, validateCapiEvent } from '@app/capi';
 import { AppConfig } from '@app/config';
 import { MAX_EVENT_AGE_MS } from '@app/journey';
 import { CapiEventRepository, QueuedCapiEvent } from '@app/db';
@@ -94,7 +94,7 @@ export class CapiBatcher {
     const sendable: Waiting[] = [];
     for (const entry of waiting) {
       const row = byId.get(entry.id);
-      const invalid = row && validateCapiEvent(row.payload as unknown as CapiServerEvent, now);
+      const invalid = row && validateCapiEvent(row.payload, now);
       if (row?.status !== 'queued') {
         entry.resolve({ kind: 'skipped' });
       } else if (Number(row.payload.event_time) < oldest) {
@@ -131,7 +131,7 @@ export class CapiBatcher {
     const exchange = await this.graph.send({
       pixelId: destination,
       accessToken: this.config.meta.accessToken!,
-      events: group.map((entry) => rows.get(entry.id)!.payload as unknown as CapiServerEvent),
+      events: group.map((entry) => rows.get(entry.id)!.payload),
       testEventCode,
     });
     const requestId = await this.record(destination, group.length, exchange);
@@ -144,15 +144,16 @@ export class CapiBatcher {
         await this.events.markSent(ids, requestId);
         this.metrics.capi.events.inc({ outcome: 'sent' }, ids.length);
         return group.forEach((entry) => entry.resolve({ kind: 'sent' }));
-      case 'invalid_event':
-        if (group.length > 1) {
-          const half = Math.ceil(group.length / 2);
-          await this.send(destination, group.slice(0, half), rows, testEventCode);
-          return this.send(destination, group.slice(half), rows, testEventCode);
+      case 'invalid_event': {
+        const plan = planAfterInvalid(group);
+        if (plan.kind === 'split') {
+          for (const part of plan.parts) await this.send(destination, part, rows, testEventCode);
+          return;
         }
-        await this.events.markParked(ids[0], `Meta refused the event: ${outcome.message}`, requestId);
+        await this.events.markParked(plan.item.id, `Meta refused the event: ${outcome.message}`, requestId);
         this.metrics.capi.events.inc({ outcome: 'parked' });
-        return group[0].resolve({ kind: 'parked' });
+        return plan.item.resolve({ kind: 'parked' });
+      }
       case 'config':
         await this.events.pause(destination, this.tokenFingerprint, outcome.message);
         this.logger.error(`destination ${destination} paused: ${outcome.message}`);

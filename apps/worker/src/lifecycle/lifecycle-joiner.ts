@@ -1,13 +1,19 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { HubspotApiClient } from '@app/crm';
-import { LifecycleEventRow, LifecycleJoinRepository } from '@app/db';
-import { normalizeEmail, normalizePhone, sha256Hex } from '@app/journey';
-import { ERASED_CRM_RECORD, ERASED_EXTERNAL_ID, JoinResult } from './join-result';
+import { LifecycleBatchRepository, LifecycleEventRow, LifecycleJoinRepository } from '@app/db';
+import {
+  CrmContactFacts,
+  joinLifecycleChange,
+  JoinResult,
+  normalizeEmail,
+  normalizePhone,
+  sha256Hex,
+} from '@app/journey';
 
 /**
- * Finds the journey of a lifecycle change, in SPEC's order: our external_id in the payload, a linked CRM
- * id, the CRM's associated contact (HubSpot API), then a hashed email or phone. Records found on the way are
- * linked to the visitor so the next change for them joins directly.
+ * The full join of one lifecycle change (libs/journey's `joinLifecycleChange`) with its lookups: Postgres per
+ * event, and HubSpot's API for a change's associated contacts. Records found on the way are linked to the
+ * visitor so the next change for them joins directly.
  */
 @Injectable()
 export class LifecycleJoiner {
@@ -15,95 +21,41 @@ export class LifecycleJoiner {
 
   constructor(
     private readonly repo: LifecycleJoinRepository,
+    private readonly batch: LifecycleBatchRepository,
     @Optional() private readonly hubspot?: HubspotApiClient,
   ) {}
 
   async join(event: LifecycleEventRow): Promise<JoinResult> {
-    const hints = event.hints;
-    const records = hints.crm_records ?? [];
-    const externalIds = [hints.external_id];
-    let emailHashes = hints.email_hashes ?? [];
-    let phoneHashes = hints.phone_hashes ?? [];
-    let learnedRecords: { object_type: string; id: string }[] = [];
-
-    if (await this.repo.crmRecordErased(event.provider, records)) {
-      return { kind: 'erased', reason: ERASED_CRM_RECORD };
-    }
-    const byExternalId = await this.byExternalIds(externalIds);
-    if (byExternalId.kind !== 'unjoined') return this.linked(byExternalId, event, records);
-
-    const byLink = await this.repo.visitorByCrmRecords(event.provider, records);
-    if (byLink) return this.linked({ kind: 'joined', visitorId: byLink, method: 'crm_link' }, event, records);
-
-    if (event.provider === 'hubspot' && this.hubspot) {
+    const { repo } = this;
+    const { result, link } = await joinLifecycleChange(event, {
+      crmRecordErased: (provider, records) => repo.crmRecordErased(provider, records),
+      externalIdErased: (externalId) => repo.externalIdErased(externalId),
+      visitorByExternalId: (externalId) => repo.visitorByExternalId(externalId),
+      visitorByCrmRecords: (provider, records) => repo.visitorByCrmRecords(provider, records),
+      visitorByHash: (keyType, hashes) => repo.visitorByHash(keyType, hashes),
       // Throws on 429/5xx: the job is retried with back-off rather than the change marked unjoined.
-      const contacts = await this.hubspotContacts(event);
-      const viaApi = await this.byExternalIds(contacts.map((contact) => contact.externalId));
-      if (viaApi.kind === 'erased') return viaApi;
-      const contactRecords = contacts.map((contact) => ({ object_type: 'contact', id: contact.id }));
-      if (viaApi.kind === 'joined') {
-        return this.linked({ ...viaApi, method: 'crm_api' }, event, [...records, ...contactRecords]);
-      }
-      const byContactLink = await this.repo.visitorByCrmRecords('hubspot', contactRecords);
-      if (byContactLink) {
-        return this.linked({ kind: 'joined', visitorId: byContactLink, method: 'crm_api' }, event, records);
-      }
-      learnedRecords = contactRecords;
-      emailHashes = [...emailHashes, ...contacts.flatMap((contact) => contact.emailHashes)];
-      phoneHashes = [...phoneHashes, ...contacts.flatMap((contact) => contact.phoneHashes)];
+      crmContacts:
+        event.provider === 'hubspot' && this.hubspot ? () => this.hubspotContacts(event) : undefined,
+    });
+    if (result.kind === 'joined') {
+      const { visitorId } = result;
+      await this.batch.linkCrmRecords(
+        link.map((record) => ({
+          visitorId,
+          provider: event.provider,
+          objectType: record.object_type,
+          crmId: record.id,
+        })),
+      );
     }
-
-    const byEmail = await this.repo.visitorByHash('em', emailHashes);
-    if (byEmail) {
-      return this.linked({ kind: 'joined', visitorId: byEmail, method: 'email' }, event, [
-        ...records,
-        ...learnedRecords,
-      ]);
-    }
-    const byPhone = await this.repo.visitorByHash('ph', phoneHashes);
-    if (byPhone) {
-      return this.linked({ kind: 'joined', visitorId: byPhone, method: 'phone' }, event, [
-        ...records,
-        ...learnedRecords,
-      ]);
-    }
-
-    return {
-      kind: 'unjoined',
-      reason:
-        'no journey matched its external_id, CRM ids, CRM contact, email or phone; retried when a form brings one',
-      learned: {
-        email_hashes: emailHashes,
-        phone_hashes: phoneHashes,
-        crm_records: [...records, ...learnedRecords],
-      },
-    };
-  }
-
-  private async byExternalIds(ids: (string | undefined)[]): Promise<JoinResult> {
-    for (const id of ids) {
-      if (!id) continue;
-      if (await this.repo.isErased(id)) return { kind: 'erased', reason: ERASED_EXTERNAL_ID };
-      const visitorId = await this.repo.visitorByExternalId(id);
-      if (visitorId) return { kind: 'joined', visitorId, method: 'external_id' };
-    }
-    return { kind: 'unjoined', reason: '' };
-  }
-
-  private async linked(
-    result: JoinResult,
-    event: LifecycleEventRow,
-    records: { object_type: string; id: string }[],
-  ) {
-    if (result.kind === 'joined') await this.repo.linkCrmRecords(result.visitorId, event.provider, records);
     return result;
   }
 
   /** The deal's associated contacts (or the contact itself), with contact data hashed at once. */
-  private async hubspotContacts(event: LifecycleEventRow) {
+  private async hubspotContacts(event: LifecycleEventRow): Promise<CrmContactFacts[]> {
     const api = this.hubspot!;
     const ids = event.object_type === 'deal' ? await this.dealContactIds(event) : [event.object_id];
-    const contacts = [];
+    const contacts: CrmContactFacts[] = [];
     for (const id of ids.slice(0, 10)) {
       const contact = await api.contact(id);
       if (!contact) continue;
