@@ -1,6 +1,6 @@
-import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import {
   buildCapiEvent,
   capiEventId,
@@ -21,7 +21,7 @@ import {
 } from '@app/db';
 import { dispatchGate, isUsPrivacyOptOut } from '@app/journey';
 import { MetricsService } from '@app/observability';
-import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
+import { DispatchProducer, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
 import { CrmFactsReader } from './crm-facts';
 import { forEachLimited } from './for-each-limited';
 import type { JoinResult } from './join-result';
@@ -56,7 +56,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     private readonly crmFacts: CrmFactsReader,
     private readonly capiEvents: CapiEventRepository,
     private readonly metrics: MetricsService,
-    @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue<DispatchJob>,
+    private readonly dispatch: DispatchProducer,
   ) {
     super();
   }
@@ -109,11 +109,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     const jobId = `${job.id}-d${job.attemptsMade}`;
     const claimed = await this.capiEvents.claimForJob(capiEventIds, jobId);
     if (claimed.length) {
-      await this.dispatch.add(
-        'capi-events',
-        { capiEventIds: claimed, destination: this.config.meta.pixelId! },
-        { jobId },
-      );
+      await this.dispatch.enqueue(this.config.meta.pixelId!, claimed, { jobId });
     }
   }
 
