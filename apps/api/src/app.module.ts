@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
-import { RedisModule } from '@app/queues';
+import { QueuesModule, RedisModule } from '@app/queues';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { AdminModule } from './admin/admin.module';
 import { HealthModule } from './health/health.module';
@@ -23,6 +23,7 @@ export class AppModule {
         ObservabilityModule,
         DatabaseModule,
         RedisModule,
+        QueuesModule.forApi(config),
         HealthModule,
         IngestModule,
         JourneysModule,

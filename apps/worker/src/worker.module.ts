@@ -1,19 +1,10 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { GraphClient } from '@app/capi';
 import { AppConfig, ConfigModule } from '@app/config';
 import { HubspotApiClient, loadStageMap, StageMap } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
-import {
-  DEFAULT_JOB_OPTIONS,
-  DISPATCH_JOB_OPTIONS,
-  DISPATCH_QUEUE,
-  LIFECYCLE_QUEUE,
-  RedisModule,
-  UNJOINED_SWEEP_JOB_OPTIONS,
-  UNJOINED_SWEEP_QUEUE,
-} from '@app/queues';
+import { assertOneProcessorPerQueue, QueuesModule, RedisModule } from '@app/queues';
 import { CapiBatcher } from './dispatch/capi-batcher';
 import { DispatchProcessor } from './dispatch/dispatch.processor';
 import { CrmFactsReader } from './lifecycle/crm-facts';
@@ -31,6 +22,8 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const providers = WorkerModule.providers(config);
+    assertOneProcessorPerQueue(providers);
     return {
       module: WorkerModule,
       imports: [
@@ -39,52 +32,51 @@ export class WorkerModule {
         ObservabilityModule,
         DatabaseModule,
         RedisModule,
-        BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
-        BullModule.registerQueue(
-          { name: LIFECYCLE_QUEUE, defaultJobOptions: DEFAULT_JOB_OPTIONS },
-          { name: DISPATCH_QUEUE, defaultJobOptions: DISPATCH_JOB_OPTIONS },
-          { name: UNJOINED_SWEEP_QUEUE, defaultJobOptions: UNJOINED_SWEEP_JOB_OPTIONS },
-        ),
+        QueuesModule.forWorker(config),
       ],
-      providers: [
-        WorkerHeartbeat,
-        LifecycleRelay,
-        StaleWorkReconciler,
-        UnjoinedSweepProcessor,
-        LifecycleJoiner,
-        CrmFactsReader,
-        LifecycleProcessor,
-        CapiBatcher,
-        DispatchProcessor,
-        {
-          provide: GraphClient,
-          useFactory: () =>
-            new GraphClient({
-              graphUrl: config.meta.graphUrl,
-              apiVersion: config.meta.apiVersion,
-              partnerAgent: config.meta.partnerAgent,
-            }),
-        },
-        {
-          // The same mapping as the api's (changes stored without their pipeline are mapped again here);
-          // a bad STAGE_MAP_FILE stops the worker at start-up too.
-          provide: StageMap,
-          useFactory: () => loadStageMap(config.stageMapFile),
-        },
-        {
-          // Without a token the join skips the HubSpot API step (and says so in status_reason).
-          provide: HubspotApiClient,
-          useFactory: () =>
-            config.hubspot.accessToken
-              ? new HubspotApiClient({
-                  apiUrl: config.hubspot.apiUrl,
-                  accessToken: config.hubspot.accessToken,
-                  externalIdProperty: config.hubspot.externalIdProperty,
-                  leadIdProperty: config.hubspot.leadIdProperty,
-                })
-              : null,
-        },
-      ],
+      providers,
     };
+  }
+
+  private static providers(config: AppConfig): Provider[] {
+    return [
+      WorkerHeartbeat,
+      LifecycleRelay,
+      StaleWorkReconciler,
+      UnjoinedSweepProcessor,
+      LifecycleJoiner,
+      CrmFactsReader,
+      LifecycleProcessor,
+      CapiBatcher,
+      DispatchProcessor,
+      {
+        provide: GraphClient,
+        useFactory: () =>
+          new GraphClient({
+            graphUrl: config.meta.graphUrl,
+            apiVersion: config.meta.apiVersion,
+            partnerAgent: config.meta.partnerAgent,
+          }),
+      },
+      {
+        // The same mapping as the api's (changes stored without their pipeline are mapped again here);
+        // a bad STAGE_MAP_FILE stops the worker at start-up too.
+        provide: StageMap,
+        useFactory: () => loadStageMap(config.stageMapFile),
+      },
+      {
+        // Without a token the join skips the HubSpot API step (and says so in status_reason).
+        provide: HubspotApiClient,
+        useFactory: () =>
+          config.hubspot.accessToken
+            ? new HubspotApiClient({
+                apiUrl: config.hubspot.apiUrl,
+                accessToken: config.hubspot.accessToken,
+                externalIdProperty: config.hubspot.externalIdProperty,
+                leadIdProperty: config.hubspot.leadIdProperty,
+              })
+            : null,
+      },
+    ];
   }
 }

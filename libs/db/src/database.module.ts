@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { AppConfig } from '@app/config';
 import { AdminRepository } from './admin.repository';
 import { CapiEventRepository } from './capi-event.repository';
+import { DatabaseHealthRepository } from './database-health.repository';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
 import { JourneyRepository } from './journey.repository';
@@ -12,6 +13,7 @@ import { LifecycleRelayRepository } from './lifecycle-relay.repository';
 import { TouchpointRepository } from './touchpoint.repository';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
 import { PG_POOL } from './pg-pool';
+import { PipelineStatsRepository } from './pipeline-stats.repository';
 import { PrismaService } from './prisma.service';
 
 const poolLogger = new Logger('PgPool');
@@ -36,6 +38,8 @@ const repositories = [
   LifecycleBatchRepository,
   CapiEventRepository,
   AdminRepository,
+  PipelineStatsRepository,
+  DatabaseHealthRepository,
 ];
 
 @Global()

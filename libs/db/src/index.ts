@@ -13,3 +13,5 @@ export * from './capi-event.repository';
 export * from './lifecycle-join.repository';
 export * from './lifecycle-batch.repository';
 export * from './admin.repository';
+export * from './pipeline-stats.repository';
+export * from './database-health.repository';

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
+import { redisConnectionOptions } from './redis-connection';
 
 export const REDIS = Symbol('REDIS');
 const logger = new Logger('Redis');
@@ -18,12 +19,8 @@ const logger = new Logger('Redis');
  * instead of hanging (an HTTP request must never wait on Redis). It keeps reconnecting in the background.
  */
 export function createFailFastRedis(url: string): Redis {
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
+  const { url: clientUrl, ...options } = redisConnectionOptions(url, 'client');
+  const client = new Redis(clientUrl, options);
   let reported = false;
   client.on('error', (error) => {
     if (!reported) logger.warn(`Redis unavailable: ${error.message}`);

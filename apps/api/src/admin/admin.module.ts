@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AdminDispatchQueueCloser, adminDispatchQueueProvider } from './admin-dispatch-queue';
 import { AdminListingsController } from './admin-listings.controller';
 import { ReplaysController } from './replays.controller';
 import { ReplayService } from './replay.service';
@@ -7,6 +6,6 @@ import { ReplayService } from './replay.service';
 /** Admin operations: replays to Meta and the lifecycle-event and dispatch listings. */
 @Module({
   controllers: [ReplaysController, AdminListingsController],
-  providers: [adminDispatchQueueProvider, AdminDispatchQueueCloser, ReplayService],
+  providers: [ReplayService],
 })
 export class AdminModule {}

@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { AdminRepository, ReplayCandidate } from '@app/db';
 import { MAX_EVENT_AGE_MS } from '@app/journey';
-import type { DispatchJob } from '@app/queues';
+import { DispatchProducer } from '@app/queues';
 import { badRequest } from '../common/validation';
-import { ADMIN_DISPATCH_QUEUE } from './admin-dispatch-queue';
 import { MAX_REPLAY_IDS, ReplayBody } from './admin.dto';
 import { timeRange } from './pagination';
 
@@ -46,7 +44,7 @@ export class ReplayService {
 
   constructor(
     private readonly admin: AdminRepository,
-    @Inject(ADMIN_DISPATCH_QUEUE) private readonly queue: Queue<DispatchJob>,
+    private readonly dispatch: DispatchProducer,
   ) {}
 
   async replay(body: ReplayBody): Promise<ReplayOutcome> {
@@ -133,9 +131,9 @@ export class ReplayService {
     stamp: number,
   ): Promise<void> {
     try {
-      await withTimeout(this.queue.waitUntilReady(), REDIS_TIMEOUT_MS, 'connecting to Redis');
+      await withTimeout(this.dispatch.waitUntilReady(), REDIS_TIMEOUT_MS, 'connecting to Redis');
       // A cheap read: fails at once when the connection is down (no offline queue).
-      await withTimeout(this.queue.count(), REDIS_TIMEOUT_MS, 'reading the dispatch queue');
+      await withTimeout(this.dispatch.count(), REDIS_TIMEOUT_MS, 'reading the dispatch queue');
     } catch (error) {
       throw redisDown(error);
     }
@@ -149,11 +147,11 @@ export class ReplayService {
     );
     try {
       await withTimeout(
-        this.queue.addBulk(
+        this.dispatch.enqueueEach(
           capi.map((row) => ({
-            name: 'capi-event',
-            data: { capiEventIds: [row.id], destination: row.destination },
-            opts: { jobId: `${row.id}${jobIdSuffix}` },
+            capiEventId: row.id,
+            destination: row.destination,
+            jobId: `${row.id}${jobIdSuffix}`,
           })),
         ),
         REDIS_TIMEOUT_MS * 2,

@@ -1,10 +1,9 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
-import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { DEFAULT_JOB_OPTIONS, DISPATCH_JOB_OPTIONS, DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';
+import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';
 import { dashboardAuth } from './dashboard-auth';
 import { OperationsMetrics } from './operations-metrics';
 
@@ -12,21 +11,15 @@ export const DASHBOARD_ROUTE = '/admin/queues';
 
 /**
  * The queue dashboard (Bull Board) at /admin/queues — every queue, its jobs, retry of failed ones — and the
- * pipeline gauges on /metrics. The
- * api's queue connections fail fast (no offline queue) so a Redis outage never hangs an api request.
+ * pipeline gauges on /metrics, over the queues QueuesModule.forApi registers (fail-fast connections, so a
+ * Redis outage never hangs an api request).
  */
 @Module({})
 export class DashboardModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const connection = { url: config.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 };
     return {
       module: DashboardModule,
       imports: [
-        BullModule.forRoot({ connection, prefix: config.queuePrefix }),
-        BullModule.registerQueue(
-          { name: LIFECYCLE_QUEUE, defaultJobOptions: DEFAULT_JOB_OPTIONS },
-          { name: DISPATCH_QUEUE, defaultJobOptions: DISPATCH_JOB_OPTIONS },
-        ),
         BullBoardModule.forRoot({
           route: DASHBOARD_ROUTE,
           adapter: FastifyAdapter,

@@ -1,18 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { Pool } from 'pg';
 import { Gauge } from 'prom-client';
 import { COVERAGE_KEYS } from '@app/capi';
-import { PG_POOL } from '@app/db';
+import { KeyCoverageMeasure, PipelineStatsRepository } from '@app/db';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';
-
-/** Per-key aggregate columns over sent CAPI events, one per coverage key (the key names are constants). */
-const perKey = (aggregate: (key: string) => string) =>
-  COVERAGE_KEYS.map((key) => `${aggregate(key)} AS "${key}"`).join(', ');
-const carried = (key: string) => `((payload->'user_data') ? '${key}')`;
-const knew = (key: string) => `('${key}' = ANY(known_keys))`;
 
 /**
  * Pipeline figures read at scrape time from where they live (Postgres and the queues), so the api's
@@ -24,23 +17,19 @@ const knew = (key: string) => `('${key}' = ANY(known_keys))`;
 export class OperationsMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsService,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly stats: PipelineStatsRepository,
     @InjectQueue(LIFECYCLE_QUEUE) private readonly lifecycle: Queue,
     @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue,
   ) {}
 
   onModuleInit(): void {
     const registers = [this.metrics.registry];
-    const sql = this.pool;
+    const stats = this.stats;
     const queues = [this.lifecycle, this.dispatch];
-    const fromRows = async (gauge: Gauge<string>, text: string, labels: string[]) => {
+    // Emptied before the read, so a label that no longer has rows disappears.
+    const refill = async <T>(gauge: Gauge<string>, read: Promise<T[]>, set: (row: T) => void) => {
       gauge.reset();
-      for (const row of (await sql.query(text)).rows) {
-        gauge.set(
-          Object.fromEntries(labels.map((label) => [label, String(row[label] ?? 'none')])),
-          Number(row.value),
-        );
-      }
+      (await read).forEach(set);
     };
     new Gauge({
       name: 'journey_lifecycle_events',
@@ -48,10 +37,8 @@ export class OperationsMetrics implements OnModuleInit {
       labelNames: ['provider', 'status'],
       registers,
       async collect() {
-        await fromRows(
-          this,
-          'SELECT provider, status, count(*) AS value FROM lifecycle_events GROUP BY 1, 2',
-          ['provider', 'status'],
+        await refill(this, stats.lifecycleEventsByProviderAndStatus(), ({ provider, status, count }) =>
+          this.set({ provider, status }, count),
         );
       },
     });
@@ -61,10 +48,8 @@ export class OperationsMetrics implements OnModuleInit {
       labelNames: ['join_method'],
       registers,
       async collect() {
-        await fromRows(
-          this,
-          'SELECT join_method, count(*) AS value FROM lifecycle_events WHERE join_method IS NOT NULL GROUP BY 1',
-          ['join_method'],
+        await refill(this, stats.joinMethods(), ({ joinMethod, count }) =>
+          this.set({ join_method: joinMethod }, count),
         );
       },
     });
@@ -74,7 +59,7 @@ export class OperationsMetrics implements OnModuleInit {
       labelNames: ['status'],
       registers,
       async collect() {
-        await fromRows(this, 'SELECT status, count(*) AS value FROM capi_events GROUP BY 1', ['status']);
+        await refill(this, stats.capiEventsByStatus(), ({ status, count }) => this.set({ status }, count));
       },
     });
     new Gauge({
@@ -83,7 +68,9 @@ export class OperationsMetrics implements OnModuleInit {
       labelNames: ['outcome'],
       registers,
       async collect() {
-        await fromRows(this, 'SELECT outcome, count(*) AS value FROM capi_requests GROUP BY 1', ['outcome']);
+        await refill(this, stats.graphRequestsByOutcome(), ({ outcome, count }) =>
+          this.set({ outcome }, count),
+        );
       },
     });
     new Gauge({
@@ -92,34 +79,24 @@ export class OperationsMetrics implements OnModuleInit {
       labelNames: ['quantile'],
       registers,
       async collect() {
-        await fromRows(
-          this,
-          `SELECT q::text AS quantile, percentile_cont(q) WITHIN GROUP (ORDER BY duration_ms) / 1000.0 AS value
-           FROM capi_requests, unnest(ARRAY[0.5, 0.95, 0.99]) q WHERE created_at > now() - interval '1 hour' GROUP BY q`,
-          ['quantile'],
+        await refill(this, stats.graphLatencyLastHour(), ({ quantile, seconds }) =>
+          this.set({ quantile }, seconds),
         );
       },
     });
     // Match-key coverage, per event name over sent events: the share carrying each key, the share whose
     // (linked) journey knew it, and how many knew it but did not carry it (a gap is a bug).
-    const perEventAndKey = async (gauge: Gauge<string>, columns: string, where = '') => {
-      gauge.reset();
-      const { rows } = await sql.query(
-        `SELECT event_name, ${columns} FROM capi_events WHERE status = 'sent' ${where} GROUP BY 1`,
-      );
-      for (const row of rows)
-        for (const key of COVERAGE_KEYS) gauge.set({ event_name: row.event_name, key }, Number(row[key]));
-    };
+    const perEventAndKey = async (gauge: Gauge<string>, measure: KeyCoverageMeasure) =>
+      refill(gauge, stats.keyCoverage(measure), ({ eventName, byKey }) => {
+        for (const key of COVERAGE_KEYS) gauge.set({ event_name: eventName, key }, byKey[key]);
+      });
     new Gauge({
       name: 'journey_match_key_coverage',
       help: 'Share of sent CAPI events carrying each match key, by event name',
       labelNames: ['event_name', 'key'],
       registers,
       async collect() {
-        await perEventAndKey(
-          this,
-          perKey((key) => `avg(${carried(key)}::int)`),
-        );
+        await perEventAndKey(this, 'carried');
       },
     });
     new Gauge({
@@ -128,12 +105,7 @@ export class OperationsMetrics implements OnModuleInit {
       labelNames: ['event_name', 'key'],
       registers,
       async collect() {
-        // Events sent before known keys were recorded are left out rather than counted as knowing nothing.
-        await perEventAndKey(
-          this,
-          perKey((key) => `avg(${knew(key)}::int)`),
-          `AND known_keys <> '{}'`,
-        );
+        await perEventAndKey(this, 'known');
       },
     });
     new Gauge({
@@ -142,10 +114,7 @@ export class OperationsMetrics implements OnModuleInit {
       labelNames: ['event_name', 'key'],
       registers,
       async collect() {
-        await perEventAndKey(
-          this,
-          perKey((key) => `count(*) FILTER (WHERE ${knew(key)} AND NOT ${carried(key)})`),
-        );
+        await perEventAndKey(this, 'gaps');
       },
     });
     new Gauge({

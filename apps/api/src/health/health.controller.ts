@@ -2,8 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
-import { Pool } from 'pg';
-import { PG_POOL } from '@app/db';
+import { DatabaseHealthRepository } from '@app/db';
 import { REDIS } from '@app/queues';
 
 @ApiTags('health')
@@ -12,7 +11,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly database: DatabaseHealthRepository,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -30,7 +29,7 @@ export class HealthController {
       () =>
         this.indicators
           .check('postgres')
-          .attempt(async () => void (await this.pool.query('SELECT 1')))
+          .attempt(() => this.database.ping())
           .withTimeout(1000),
       () =>
         this.indicators

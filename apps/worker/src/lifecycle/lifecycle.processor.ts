@@ -1,6 +1,6 @@
-import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { AppConfig } from '@app/config';
 import {
   CapiEventRepository,
@@ -9,7 +9,7 @@ import {
   LifecycleOutcome,
 } from '@app/db';
 import { MetricsService } from '@app/observability';
-import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
+import { DispatchProducer, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
 import { buildBatch } from './build-batch';
 import { CrmFactsReader } from './crm-facts';
 import { fetchBatch } from './fetch-batch';
@@ -43,7 +43,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     private readonly crmFacts: CrmFactsReader,
     private readonly capiEvents: CapiEventRepository,
     private readonly metrics: MetricsService,
-    @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue<DispatchJob>,
+    private readonly dispatch: DispatchProducer,
   ) {
     super();
   }
@@ -103,11 +103,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
 
   /** The one place this processor enqueues: a dispatch job for the batch's claimed CAPI events. */
   private enqueue(capiEventIds: string[], jobId: string) {
-    return this.dispatch.add(
-      'capi-events',
-      { capiEventIds, destination: this.config.meta.pixelId! },
-      { jobId },
-    );
+    return this.dispatch.enqueue(this.config.meta.pixelId!, capiEventIds, { jobId });
   }
 
   /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so its events do not sit as pending. */

@@ -3,7 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { LifecycleRelayRepository } from '@app/db';
-import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+import { DISPATCH_QUEUE, DispatchJob, DispatchProducer, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
 
 const BATCH = 500;
 
@@ -23,6 +23,8 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly config: AppConfig,
     private readonly relay: LifecycleRelayRepository,
+    private readonly dispatchProducer: DispatchProducer,
+    // Read only: whether a row's job still exists.
     @InjectQueue(LIFECYCLE_QUEUE) private readonly lifecycle: Queue<LifecycleJob>,
     @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue<DispatchJob>,
   ) {}
@@ -59,7 +61,7 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
       const jobId = `${ids[0]}-r${Date.now()}`;
       const claimed = await this.relay.reassignCapiJob(ids, jobId);
       if (!claimed.length) continue;
-      await this.dispatch.add('capi-events', { capiEventIds: claimed, destination }, { jobId });
+      await this.dispatchProducer.enqueue(destination, claimed, { jobId });
       redispatched += claimed.length;
     }
     if (lost.length || redispatched) {

@@ -1,14 +1,8 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { LifecycleJoinRepository } from '@app/db';
-import {
-  UNJOINED_SWEEP_JOB_OPTIONS,
-  UNJOINED_SWEEP_MAX_AGE_MS,
-  UNJOINED_SWEEP_QUEUE,
-  UNJOINED_SWEEP_SCHEDULER_ID,
-} from '@app/queues';
+import { UNJOINED_SWEEP_MAX_AGE_MS, UNJOINED_SWEEP_QUEUE, UnjoinedSweepProducer } from '@app/queues';
 
 /**
  * Every UNJOINED_SWEEP_MINUTES, hands every unjoined lifecycle event younger than 7 days back to the relay,
@@ -25,17 +19,13 @@ export class UnjoinedSweepProcessor extends WorkerHost implements OnApplicationB
   constructor(
     private readonly config: AppConfig,
     private readonly repo: LifecycleJoinRepository,
-    @InjectQueue(UNJOINED_SWEEP_QUEUE) private readonly queue: Queue,
+    private readonly sweeps: UnjoinedSweepProducer,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      UNJOINED_SWEEP_SCHEDULER_ID,
-      { every: this.config.unjoinedSweepMinutes * 60_000 },
-      { name: 'sweep', opts: UNJOINED_SWEEP_JOB_OPTIONS },
-    );
+    await this.sweeps.schedule(this.config.unjoinedSweepMinutes * 60_000);
     await this.sweep('start');
   }
 

@@ -1,0 +1,119 @@
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { AppConfig } from '@app/config';
+import { DispatchProducer, LifecycleProducer, UnjoinedSweepProducer } from './producers';
+import { DEFAULT_JOB_OPTIONS, DISPATCH_JOB_OPTIONS, DISPATCH_QUEUE, LIFECYCLE_QUEUE } from './queue-names';
+import { redisConnectionOptions, RedisUse } from './redis-connection';
+import { UNJOINED_SWEEP_JOB_OPTIONS, UNJOINED_SWEEP_QUEUE } from './unjoined-sweep';
+
+/** Each queue's job options: every producer of a queue, in either app, adds jobs with these. */
+const JOB_OPTIONS = {
+  [LIFECYCLE_QUEUE]: DEFAULT_JOB_OPTIONS,
+  [DISPATCH_QUEUE]: DISPATCH_JOB_OPTIONS,
+  [UNJOINED_SWEEP_QUEUE]: UNJOINED_SWEEP_JOB_OPTIONS,
+} as const;
+type QueueName = keyof typeof JOB_OPTIONS;
+
+/** BullMQ's connection and prefix for the app, and its queues (exported: processors and readers inject them). */
+const registered = (config: AppConfig, use: RedisUse, names: QueueName[]) => {
+  const queues = BullModule.registerQueue(
+    ...names.map((name) => ({ name, defaultJobOptions: JOB_OPTIONS[name] })),
+  );
+  const connection = BullModule.forRoot({
+    connection: redisConnectionOptions(config.redisUrl, use),
+    prefix: config.queuePrefix,
+  });
+  return { imports: [connection, queues], exports: [queues] };
+};
+
+/** Logs the first error of an outage once (without a listener an 'error' event would crash the process). */
+function reportOutageOnce(logger: Logger, what: string): (error: Error) => void {
+  let reported = false;
+  return (error) => {
+    if (!reported) logger.warn(`Redis unavailable for ${what}: ${error.message}`);
+    reported = true;
+  };
+}
+
+/**
+ * A queue of a producer's own, on a connection that fails fast while Redis is down (an add rejects at once
+ * instead of waiting), so a caller that must not wait never does.
+ */
+function ownFailFastQueue<T>(config: AppConfig, name: QueueName, onError: (error: Error) => void): Queue<T> {
+  const queue = new Queue<T>(name, {
+    connection: redisConnectionOptions(config.redisUrl, 'producer'),
+    prefix: config.queuePrefix,
+    defaultJobOptions: JOB_OPTIONS[name],
+  });
+  queue.on('error', onError);
+  return queue;
+}
+
+/**
+ * The BullMQ queues (prefix QUEUE_PREFIX, each with its job options) and their typed producers, the only
+ * way the apps add jobs. The queues registered here also serve the worker's processors and the api's
+ * dashboard and gauges (@InjectQueue, for reads).
+ */
+@Module({})
+export class QueuesModule {
+  /**
+   * The api: fail-fast connections throughout (a Redis outage never hangs a request). Replays add dispatch
+   * jobs on a queue of their own, which reports an outage once and closes within a bound at shutdown.
+   */
+  static forApi(config: AppConfig): DynamicModule {
+    const logger = new Logger(DispatchProducer.name);
+    const bull = registered(config, 'producer', [LIFECYCLE_QUEUE, DISPATCH_QUEUE]);
+    return {
+      module: QueuesModule,
+      global: true,
+      imports: bull.imports,
+      providers: [
+        {
+          provide: DispatchProducer,
+          useFactory: () =>
+            new DispatchProducer(
+              ownFailFastQueue(config, DISPATCH_QUEUE, reportOutageOnce(logger, 'replays')),
+              true,
+            ),
+        },
+      ],
+      exports: [...bull.exports, DispatchProducer],
+    };
+  }
+
+  /**
+   * The worker: its processors' queues wait for Redis to come back. The relay adds lifecycle jobs on a
+   * fail-fast queue of its own, so a stuck add never holds its Postgres transaction open (it reports the
+   * outage itself).
+   */
+  static forWorker(config: AppConfig): DynamicModule {
+    const bull = registered(config, 'worker', [LIFECYCLE_QUEUE, DISPATCH_QUEUE, UNJOINED_SWEEP_QUEUE]);
+    return {
+      module: QueuesModule,
+      global: true,
+      imports: bull.imports,
+      providers: [
+        {
+          provide: LifecycleProducer,
+          useFactory: () =>
+            new LifecycleProducer(
+              ownFailFastQueue(config, LIFECYCLE_QUEUE, () => undefined),
+              true,
+            ),
+        },
+        {
+          provide: DispatchProducer,
+          inject: [getQueueToken(DISPATCH_QUEUE)],
+          useFactory: (queue: Queue) => new DispatchProducer(queue, false),
+        },
+        {
+          provide: UnjoinedSweepProducer,
+          inject: [getQueueToken(UNJOINED_SWEEP_QUEUE)],
+          useFactory: (queue: Queue) => new UnjoinedSweepProducer(queue, false),
+        },
+      ],
+      exports: [...bull.exports, LifecycleProducer, DispatchProducer, UnjoinedSweepProducer],
+    };
+  }
+}
