@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { startWorker } from '../support/service-process';
 
@@ -10,7 +11,7 @@ describe('work whose Redis job vanished is found and finished', () => {
     await t.landing('reconciled-visitor');
     await t.sql.query(
       `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
-       SELECT gen_random_uuid(), v.id, 'hubspot', 'deal', d FROM visitors v, unnest(ARRAY['5001', '5002']) d
+       SELECT gen_random_uuid(), v.id, 'hubspot', 'deal', d FROM visitors v, unnest(ARRAY['5001', '5002', '5003']) d
        WHERE v.external_id = 'reconciled-visitor'`,
     );
   });
@@ -48,5 +49,32 @@ describe('work whose Redis job vanished is found and finished', () => {
     }
     expect(jobId).toMatch(new RegExp(`^${rows[0].id}-r\\d+$`)); // a new dispatch job took it
     expect(status).toBe('sent');
+  });
+
+  it('re-pends a pending lifecycle event whose job completed without it', async () => {
+    // The relay added a job, lost its commit (a dropped connection), and on its next pass gave a larger batch
+    // the same job id, which BullMQ ignored: the extra rows point at a job that completed without them.
+    const queue = new Queue('lifecycle', {
+      connection: { url: t.env.REDIS_URL },
+      prefix: t.env.QUEUE_PREFIX,
+    });
+    try {
+      const job = await queue.add('lifecycle-events', { lifecycleEventIds: [] }, { jobId: 'a-finished-job' });
+      const deadline = Date.now() + 15_000;
+      while ((await job.getState()) !== 'completed' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await job.getState()).toBe('completed');
+    } finally {
+      await queue.close();
+    }
+    await t.worker.stop();
+    expect((await t.hubspotChange(5003, 'deal.propertyChange', 'dealstage', 'closedwon')).status).toBe(200);
+    await t.sql.query(
+      `UPDATE lifecycle_events SET enqueued_at = now() - interval '10 seconds', enqueue_count = 1,
+         job_id = 'a-finished-job' WHERE object_id = '5003'`,
+    );
+    t.worker = startWorker(t.env);
+    expect(await t.settled('5003', ['sent'])).toMatchObject({ status: 'sent', enqueue_count: 2 });
   });
 });

@@ -43,7 +43,10 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
   }
 
   async reconcile(): Promise<void> {
-    const lifecycleJobAlive = this.aliveCheck(this.lifecycle);
+    // A lifecycle job that completed while its row is still pending never took that row: the relay's commit
+    // was lost after the job was added (a dropped connection), and its next pass gave a larger batch the same
+    // job id, which BullMQ ignored. The row needs a new job.
+    const lifecycleJobAlive = this.aliveCheck(this.lifecycle, { completedIsLost: true });
     const lost: string[] = [];
     for (const event of await this.relay.staleEnqueued(this.config.reconcileAfterMs, BATCH)) {
       if (!(await lifecycleJobAlive(event.jobId))) lost.push(event.id);
@@ -72,16 +75,21 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
   }
 
   /**
-   * Whether a job can still finish its rows: it exists and has not failed. (A job failed without using up
-   * its attempts, e.g. over BullMQ's stalled limit, leaves its rows in flight; they need a new job.) A job
-   * carries many rows: Redis is asked once per job.
+   * Whether a job can still finish its rows: it exists and has not failed (nor, for rows that must have been
+   * handled by a finished job, completed). A job failed without using up its attempts, e.g. over BullMQ's
+   * stalled limit, leaves its rows in flight; they need a new job. A job carries many rows: Redis is asked
+   * once per job.
    */
-  private aliveCheck(queue: Queue): (jobId: string) => Promise<boolean> {
+  private aliveCheck(queue: Queue, { completedIsLost = false } = {}): (jobId: string) => Promise<boolean> {
     const known = new Map<string, boolean>();
     return async (jobId) => {
       if (!known.has(jobId)) {
         const job = await queue.getJob(jobId);
-        known.set(jobId, !!job && !(await job.isFailed()));
+        const state = job ? await job.getState() : 'missing';
+        known.set(
+          jobId,
+          state !== 'missing' && state !== 'failed' && !(completedIsLost && state === 'completed'),
+        );
       }
       return known.get(jobId)!;
     };
