@@ -9,18 +9,18 @@
 // Secrets come from the same environment as the server: HUBSPOT_CLIENT_SECRET, GHL_WORKFLOW_SECRET
 // (HighLevel workflow webhook; with --private-key a marketplace event signed with that Ed25519 key is sent
 // instead, for a server whose GHL_WEBHOOK_PUBLIC_KEY is the matching public key), SALESFORCE_ORG_IDS.
-// Needs `npm run build` first (it uses the compiled CRM adapters).
+// Needs `npm run build` first (it uses the compiled delivery builders of libs/crm-testing).
 'use strict';
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const built = path.join(__dirname, '..', 'dist', 'libs', 'crm', 'src', 'index.js');
+const built = path.join(__dirname, '..', 'dist', 'libs', 'crm-testing', 'src', 'index.js');
 if (!fs.existsSync(built)) {
-  console.error('Run `npm run build` first: this command uses the compiled CRM adapters in dist/.');
+  console.error('Run `npm run build` first: this command uses the compiled delivery builders in dist/.');
   process.exit(2);
 }
-const crm = require(built);
+const deliveries = require(built);
 
 function options(argv) {
   const [provider, ...rest] = argv;
@@ -56,7 +56,11 @@ function hubspot(flags, base) {
       sourceId: 'userId:1',
     },
   ]);
-  const headers = crm.signHubspotV3({ uri, rawBody: body, clientSecret: need('HUBSPOT_CLIENT_SECRET') });
+  const headers = deliveries.signHubspotV3({
+    uri,
+    rawBody: body,
+    clientSecret: need('HUBSPOT_CLIENT_SECRET'),
+  });
   return { url: uri, body, headers: { 'content-type': 'application/json', ...headers } };
 }
 
@@ -74,7 +78,7 @@ function gohighlevel(flags, base) {
       timestamp: new Date().toISOString(),
       webhookId: randomUUID(),
     });
-    const signature = crm.signHighLevelEd25519(body, fs.readFileSync(flags['private-key'], 'utf8'));
+    const signature = deliveries.signGoHighLevelEd25519(body, fs.readFileSync(flags['private-key'], 'utf8'));
     return { url, body, headers: { 'content-type': 'application/json', 'x-ghl-signature': signature } };
   }
   const body = JSON.stringify({
@@ -97,14 +101,14 @@ function gohighlevel(flags, base) {
 function salesforce(flags, base) {
   const organizationId = need('SALESFORCE_ORG_IDS').split(',')[0].trim();
   const stage = flags.stage ?? 'Closed Won';
-  const body = crm.buildOutboundMessage({
+  const body = deliveries.buildOutboundMessage({
     organizationId,
     notifications: [
       {
-        id: crm.randomSalesforceId('04l'),
+        id: deliveries.randomSalesforceId('04l'),
         sObjectType: 'Opportunity',
         fields: {
-          Id: crm.randomSalesforceId('006'),
+          Id: deliveries.randomSalesforceId('006'),
           StageName: stage,
           IsWon: stage === 'Closed Won',
           Amount: 1000,

@@ -65,7 +65,7 @@ async function waitForGraph(graph, events, services, sql) {
 
 async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {}, events = 10_000, root }) {
   if (!queuePrefix || queuePrefix === 'bull') throw new Error('give the benchmark its own QUEUE_PREFIX');
-  const { signHubspotV3 } = require(path.join(root, 'dist/libs/crm/src/hubspot/sign.js'));
+  const { signHubspotV3 } = require(path.join(root, 'dist/libs/crm-testing/src/hubspot/sign.js'));
 
   // The baseline runs before and after the pipeline and the best run counts: on a shared machine, load
   // that comes and goes during the run then weighs on both sides alike (os.loadavg() is reported too).

@@ -1,6 +1,6 @@
 // Abuse resistance (issue 18): rate limits on the public ingest routes shared through Redis, the per-visitor
 // touchpoint cap, CSRF-safe admin writes, security headers on HTML pages and the development-secret warning.
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { ADMIN_TOKEN, BROWSER_ORIGIN, CHROME_UA, INGEST_API_KEY, json } from '../support/journey-env';
 import { ServiceProcess, startApi } from '../support/service-process';
 import { HUBSPOT_SECRET, startWebhookEnv, WebhookEnv } from '../support/webhook-env';

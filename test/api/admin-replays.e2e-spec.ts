@@ -1,4 +1,4 @@
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { ADMIN_TOKEN, Json, json } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { privateRedis, PrivateRedis } from '../support/redis-server';

@@ -1,5 +1,5 @@
 import { capiEventId } from '@app/capi';
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { Json } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { HUBSPOT_SECRET } from '../support/webhook-env';

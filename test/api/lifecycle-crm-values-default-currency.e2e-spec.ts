@@ -1,5 +1,5 @@
 // Values that arrive with the delivery (HighLevel, Salesforce): the CRM's currency, else DEFAULT_CURRENCY.
-import { buildOutboundMessage, randomSalesforceId, signHighLevelEd25519 } from '@app/crm';
+import { buildOutboundMessage, randomSalesforceId, signGoHighLevelEd25519 } from '@app/crm-testing';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { ed25519, ORG_ID, pem } from '../support/webhook-env';
 
@@ -30,12 +30,17 @@ describe('CRM values with DEFAULT_CURRENCY', () => {
       webhookId: 'wh-value-1',
     });
     const signed = await t.post('/webhooks/gohighlevel', body, {
-      'x-ghl-signature': signHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
+      'x-ghl-signature': signGoHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
     });
     expect(signed.status).toBe(200);
-    const ghl = await t.settled('ghl-opp-value');
-    expect(ghl).toMatchObject({ status: 'sent', event_name: 'DealWon', join_method: 'crm_link', note: null });
-    expect(sentFor(ghl.event_id)[0].custom_data).toMatchObject({ value: 40, currency: 'GBP' });
+    const goHighLevel = await t.settled('ghl-opp-value');
+    expect(goHighLevel).toMatchObject({
+      status: 'sent',
+      event_name: 'DealWon',
+      join_method: 'crm_link',
+      note: null,
+    });
+    expect(sentFor(goHighLevel.event_id)[0].custom_data).toMatchObject({ value: 40, currency: 'GBP' });
 
     await t.landing('visitor-sf-value');
     const opportunityId = randomSalesforceId('006');

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOutboundMessage, randomSalesforceId } from '@app/crm';
+import { buildOutboundMessage, randomSalesforceId } from '@app/crm-testing';
 import { sha256Hex } from '@app/journey';
 import { ADMIN_TOKEN, json } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
@@ -143,9 +143,9 @@ describe('CRM values, pipelines, validation and the envelope of dispatched event
     expect(
       (await t.post('/webhooks/gohighlevel', body, { 'x-journey-secret': WORKFLOW_SECRET })).status,
     ).toBe(200);
-    const ghl = await t.settled('ghl-opp-nocur');
-    expect(ghl.status).toBe('sent');
-    expect(sentFor(ghl.event_id)[0].custom_data).not.toHaveProperty('value');
+    const goHighLevel = await t.settled('ghl-opp-nocur');
+    expect(goHighLevel.status).toBe('sent');
+    expect(sentFor(goHighLevel.event_id)[0].custom_data).not.toHaveProperty('value');
     const journey = await json(await t.admin('GET', '/v1/journeys/visitor-nocur'));
     expect(journey.lifecycle_events[0]).toMatchObject({
       status: 'sent',

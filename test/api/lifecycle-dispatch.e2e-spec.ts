@@ -1,4 +1,4 @@
-import { buildOutboundMessage, randomSalesforceId } from '@app/crm';
+import { buildOutboundMessage, randomSalesforceId } from '@app/crm-testing';
 import { sha256Hex } from '@app/journey';
 import { CHROME_UA, json } from '../support/journey-env';
 import { PIXEL_ID, PipelineEnv, startPipelineEnv } from '../support/pipeline-env';

@@ -1,4 +1,4 @@
-import { buildOutboundMessage, randomSalesforceId, signHighLevelEd25519 } from '@app/crm';
+import { buildOutboundMessage, randomSalesforceId, signGoHighLevelEd25519 } from '@app/crm-testing';
 import { sha256Hex } from '@app/journey';
 // The queue names only: @app/queues' index would load Nest, which Jest does not.
 import { UNJOINED_SWEEP_QUEUE, UNJOINED_SWEEP_SCHEDULER_ID } from '../../libs/queues/src/unjoined-sweep';
@@ -91,13 +91,13 @@ describe('unjoined lifecycle changes joined later from the CRM side', () => {
 
   it('re-pends a HighLevel opportunity when a ContactUpdate carries the external-id custom field', async () => {
     await t.landing('visitor-ghl-contact');
-    const highlevel = (body: object) => {
+    const gohighlevel = (body: object) => {
       const raw = JSON.stringify({ locationId: 'loc-r', timestamp: new Date().toISOString(), ...body });
       return t.post('/webhooks/gohighlevel', raw, {
-        'x-ghl-signature': signHighLevelEd25519(raw, pem(ed25519.privateKey, 'pkcs8')),
+        'x-ghl-signature': signGoHighLevelEd25519(raw, pem(ed25519.privateKey, 'pkcs8')),
       });
     };
-    await highlevel({
+    await gohighlevel({
       type: 'OpportunityStatusUpdate',
       id: 'ghl-opp-r',
       contactId: 'ghl-contact-r',
@@ -106,7 +106,7 @@ describe('unjoined lifecycle changes joined later from the CRM side', () => {
     });
     expect(await t.settled('ghl-opp-r', ['unjoined'])).toMatchObject({ status: 'unjoined' });
 
-    const response = await highlevel({
+    const response = await gohighlevel({
       type: 'ContactUpdate',
       id: 'ghl-contact-r',
       customFields: [{ id: 'fld-journey', value: 'visitor-ghl-contact' }],

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { JourneyEnv, startJourneyEnv } from '../support/journey-env';
 import { privateRedis, PrivateRedis } from '../support/redis-server';
 import { ServiceProcess, startWorker } from '../support/service-process';

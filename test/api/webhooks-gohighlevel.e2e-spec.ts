@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { signHighLevelEd25519, signHighLevelRsa } from '@app/crm';
+import { signGoHighLevelEd25519, signGoHighLevelRsa } from '@app/crm-testing';
 import { sha256Hex } from '@app/journey';
 import { json, Json } from '../support/journey-env';
 import { ed25519, pem, rsa, startWebhookEnv, WebhookEnv, WORKFLOW_SECRET } from '../support/webhook-env';
@@ -34,7 +34,7 @@ describe('HighLevel webhooks: verify, store, acknowledge', () => {
     it('stores an Ed25519-signed OpportunityStatusUpdate won as DealWon with its value and contact', async () => {
       const body = JSON.stringify(opportunity({}));
       const response = await post('/webhooks/gohighlevel', body, {
-        'x-ghl-signature': signHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
+        'x-ghl-signature': signGoHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
       });
       expect(response.status).toBe(200);
       const [event] = await events('gohighlevel');
@@ -54,7 +54,7 @@ describe('HighLevel webhooks: verify, store, acknowledge', () => {
     it('recognises a re-delivered webhookId', async () => {
       const body = JSON.stringify(opportunity({}));
       const response = await post('/webhooks/gohighlevel', body, {
-        'x-ghl-signature': signHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
+        'x-ghl-signature': signGoHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
       });
       expect(await json(response)).toMatchObject({ stored: 0, duplicates: 1 });
       expect(await events('gohighlevel')).toHaveLength(1);
@@ -71,7 +71,7 @@ describe('HighLevel webhooks: verify, store, acknowledge', () => {
         }),
       );
       const response = await post('/webhooks/gohighlevel', body, {
-        'x-wh-signature': signHighLevelRsa(body, pem(rsa.privateKey, 'pkcs8')),
+        'x-wh-signature': signGoHighLevelRsa(body, pem(rsa.privateKey, 'pkcs8')),
       });
       expect(response.status).toBe(200);
       expect((await events('gohighlevel')).find((event) => event.object_id === 'opp-2')).toMatchObject({
@@ -110,7 +110,7 @@ describe('HighLevel webhooks: verify, store, acknowledge', () => {
       [
         'a signature from another key',
         {
-          'x-ghl-signature': signHighLevelEd25519(
+          'x-ghl-signature': signGoHighLevelEd25519(
             '{}',
             pem(generateKeyPairSync('ed25519').privateKey, 'pkcs8'),
           ),

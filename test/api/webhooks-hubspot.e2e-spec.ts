@@ -1,4 +1,4 @@
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { json } from '../support/journey-env';
 import { freePort, runToExit } from '../support/service-process';
 import { HUBSPOT_SECRET, startWebhookEnv, WebhookEnv, writeStageMap } from '../support/webhook-env';

@@ -1,4 +1,4 @@
-import { buildOutboundMessage, randomSalesforceId } from '@app/crm';
+import { buildOutboundMessage, randomSalesforceId } from '@app/crm-testing';
 import { ORG_ID, startWebhookEnv, WebhookEnv } from '../support/webhook-env';
 
 describe('Salesforce Outbound Messages: verify, store, acknowledge', () => {

@@ -1,4 +1,9 @@
-import { buildOutboundMessage, randomSalesforceId, signHighLevelEd25519, signHubspotV3 } from '@app/crm';
+import {
+  buildOutboundMessage,
+  randomSalesforceId,
+  signGoHighLevelEd25519,
+  signHubspotV3,
+} from '@app/crm-testing';
 import { ServiceProcess, startApi } from '../support/service-process';
 import { ed25519, HUBSPOT_SECRET, ORG_ID, pem, rsa } from '../support/webhook-env';
 
@@ -31,7 +36,7 @@ describe('webhooks when the store is down', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-ghl-signature': signHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
+        'x-ghl-signature': signGoHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
       },
       body,
     });

@@ -3,7 +3,7 @@
 // CAPI event at the Graph fake, no loss, no double).
 import { isDeepStrictEqual } from 'node:util';
 import Redis from 'ioredis';
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { Json } from '../support/journey-env';
 import { PipelineEnv } from '../support/pipeline-env';
 import { HUBSPOT_SECRET } from '../support/webhook-env';

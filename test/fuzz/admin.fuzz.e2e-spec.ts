@@ -3,7 +3,7 @@
 // /health/ready, /metrics and /admin/queues (Bull Board, behind its auth hook). Never a 5xx; a refused
 // request writes nothing.
 import fc from 'fast-check';
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { ADMIN_TOKEN, INGEST_API_KEY } from '../support/journey-env';
 import { HUBSPOT_SECRET, startWebhookEnv, WebhookEnv } from '../support/webhook-env';
 import {

@@ -3,7 +3,7 @@
 // so not even the documented store-failure 429/503), and a refused delivery stores nothing.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
-import { signHighLevelEd25519, signHighLevelRsa, signHubspotV3 } from '@app/crm';
+import { signGoHighLevelEd25519, signGoHighLevelRsa, signHubspotV3 } from '@app/crm-testing';
 import {
   ed25519,
   HUBSPOT_SECRET,
@@ -87,7 +87,7 @@ const HUBSPOT_PROPERTIES = [
   'hs_object_id',
 ];
 
-const GHL_FIELDS = [
+const GOHIGHLEVEL_FIELDS = [
   'type',
   'locationId',
   'id',
@@ -104,7 +104,7 @@ const GHL_FIELDS = [
   'email',
   'phone',
 ];
-const GHL_EVENT = {
+const GOHIGHLEVEL_EVENT = {
   type: 'OpportunityStatusUpdate',
   locationId: 've9EPM428h8vShlRW1KT',
   id: 'opp-1',
@@ -116,7 +116,7 @@ const GHL_EVENT = {
   timestamp: new Date().toISOString(),
   webhookId: 'wh-1',
 };
-const GHL_WORKFLOW_FIELDS = [
+const GOHIGHLEVEL_WORKFLOW_FIELDS = [
   'contact_id',
   'email',
   'phone',
@@ -125,7 +125,7 @@ const GHL_WORKFLOW_FIELDS = [
   'opportunity',
   'contact',
 ];
-const GHL_CUSTOM_FIELDS = [
+const GOHIGHLEVEL_CUSTOM_FIELDS = [
   'journey_external_id',
   'stage',
   'opportunity_id',
@@ -134,7 +134,7 @@ const GHL_CUSTOM_FIELDS = [
   'event_id',
   'occurred_at',
 ];
-const GHL_WORKFLOW = {
+const GOHIGHLEVEL_WORKFLOW = {
   contact_id: 'contact-9',
   email: 'workflow.person@example.com',
   location: { id: 've9EPM428h8vShlRW1KT' },
@@ -162,11 +162,11 @@ const hubspotBody = bodyText(
     hostileValue,
   ),
 );
-const ghlBody = bodyText(
+const goHighLevelBody = bodyText(
   fc.oneof(
-    fieldObject(GHL_FIELDS, GHL_EVENT),
-    fieldObject(GHL_WORKFLOW_FIELDS, GHL_WORKFLOW, {
-      customData: GHL_CUSTOM_FIELDS,
+    fieldObject(GOHIGHLEVEL_FIELDS, GOHIGHLEVEL_EVENT),
+    fieldObject(GOHIGHLEVEL_WORKFLOW_FIELDS, GOHIGHLEVEL_WORKFLOW, {
+      customData: GOHIGHLEVEL_CUSTOM_FIELDS,
       location: ['id', 'name'],
     }),
     hostileValue,
@@ -294,20 +294,20 @@ describe('fuzz: CRM webhooks (fast-check)', () => {
     const signing: fc.Arbitrary<Sign> = fc.oneof(
       {
         arbitrary: fc.constant<Sign>((body) => ({
-          'x-ghl-signature': signHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
+          'x-ghl-signature': signGoHighLevelEd25519(body, pem(ed25519.privateKey, 'pkcs8')),
         })),
         weight: 3,
       },
       {
         arbitrary: fc.constant<Sign>((body) => ({
-          'x-wh-signature': signHighLevelRsa(body, pem(rsa.privateKey, 'pkcs8')),
+          'x-wh-signature': signGoHighLevelRsa(body, pem(rsa.privateKey, 'pkcs8')),
         })),
         weight: 1,
       },
       { arbitrary: fc.constant<Sign>(() => ({ 'x-journey-secret': WORKFLOW_SECRET })), weight: 3 },
       {
         arbitrary: fc.constant<Sign>((body) => ({
-          'x-ghl-signature': signHighLevelEd25519(body, pem(otherEd25519.privateKey, 'pkcs8')),
+          'x-ghl-signature': signGoHighLevelEd25519(body, pem(otherEd25519.privateKey, 'pkcs8')),
         })),
         weight: 1,
       },
@@ -339,7 +339,7 @@ describe('fuzz: CRM webhooks (fast-check)', () => {
       },
     );
     const req = fc
-      .record({ body: ghlBody, sign: signing, ct: jsonishContentType })
+      .record({ body: goHighLevelBody, sign: signing, ct: jsonishContentType })
       .map(({ body, sign, ct }): FuzzReq => {
         const typed = withContentType({ ...sign(body) }, ct);
         return {

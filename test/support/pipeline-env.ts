@@ -1,5 +1,5 @@
 // api + worker + local fakes of Meta's Graph API and HubSpot's CRM API, for lifecycle → CAPI tests.
-import { signHubspotV3 } from '@app/crm';
+import { signHubspotV3 } from '@app/crm-testing';
 import { FakeGraphApi } from '../fakes/graph-api';
 import { FakeHubspotApi } from '../fakes/hubspot-api';
 import { CHROME_UA, Json } from './journey-env';

@@ -1,4 +1,10 @@
+import { CRM_ADAPTERS } from '@app/crm';
+import {
+  GOHIGHLEVEL_ED25519_PUBLIC_KEY,
+  GOHIGHLEVEL_RSA_PUBLIC_KEY,
+} from '@app/crm/gohighlevel/published-keys';
 import { AppConfig, developmentSecretsIn, ConfigError } from './app-config';
+import { Environment } from './environment';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -33,8 +39,24 @@ describe('AppConfig', () => {
     expect(config.hubspot.leadIdProperty).toBeUndefined();
     expect(config.meta.partnerAgent).toBe('journey-store-0.1.0');
     expect(config.http).toEqual({ trustProxy: 'loopback', corsOrigins: [], publicBaseUrl: undefined });
-    expect(config.highlevel.publicKey).toContain('BEGIN PUBLIC KEY');
+    expect(config.gohighlevel.publicKey).toContain('BEGIN PUBLIC KEY');
     expect(config.auth).toEqual({ adminToken: undefined, ingestApiKey: undefined });
+  });
+
+  it("defaults HighLevel's keys to the ones it publishes (kept in the CRM's folder)", () => {
+    expect(AppConfig.fromEnv({}).gohighlevel).toMatchObject({
+      publicKey: GOHIGHLEVEL_ED25519_PUBLIC_KEY,
+      rsaPublicKey: GOHIGHLEVEL_RSA_PUBLIC_KEY,
+    });
+  });
+
+  it('has every setting the CRM adapters name as identity fields', () => {
+    const known = Object.keys(new Environment());
+    for (const { identityFields } of Object.values(CRM_ADAPTERS)) {
+      const settings: (string | undefined)[] = [identityFields.externalIdSetting];
+      if ('leadIdSetting' in identityFields) settings.push(identityFields.leadIdSetting);
+      for (const setting of settings) expect(known).toContain(setting);
+    }
   });
 
   it('treats empty values as unset', () => {
@@ -42,7 +64,7 @@ describe('AppConfig', () => {
   });
 
   it('parses lists, numbers and PEM keys with escaped newlines', () => {
-    const pem = AppConfig.fromEnv({}).highlevel.publicKey.replace(/\n/g, '\\n');
+    const pem = AppConfig.fromEnv({}).gohighlevel.publicKey.replace(/\n/g, '\\n');
     const config = AppConfig.fromEnv({
       PORT: '8080',
       CORS_ORIGINS: 'https://a.test, https://b.test/',
@@ -59,7 +81,7 @@ describe('AppConfig', () => {
       publicBaseUrl: undefined,
     });
     expect(config.salesforce.orgIds).toEqual(['00D5e000000AbCd', '00D5e000000AbCdEAF']);
-    expect(config.highlevel.publicKey).toContain('\n');
+    expect(config.gohighlevel.publicKey).toContain('\n');
     expect(config.meta.enabled).toBe(true);
   });
 

@@ -63,7 +63,7 @@ export class AppConfig {
     externalIdProperty: string;
     leadIdProperty?: string;
   };
-  readonly highlevel: {
+  readonly gohighlevel: {
     publicKey: string;
     rsaPublicKey: string;
     workflowSecret?: string;
@@ -108,7 +108,7 @@ export class AppConfig {
       externalIdProperty: env.HUBSPOT_EXTERNAL_ID_PROPERTY,
       leadIdProperty: env.HUBSPOT_LEAD_ID_PROPERTY,
     };
-    this.highlevel = {
+    this.gohighlevel = {
       publicKey: env.GHL_WEBHOOK_PUBLIC_KEY,
       rsaPublicKey: env.GHL_WEBHOOK_RSA_PUBLIC_KEY,
       workflowSecret: env.GHL_WORKFLOW_SECRET,

@@ -16,7 +16,10 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import * as countries from 'i18n-iso-countries';
-import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './highlevel-keys';
+import {
+  GOHIGHLEVEL_ED25519_PUBLIC_KEY,
+  GOHIGHLEVEL_RSA_PUBLIC_KEY,
+} from '@app/crm/gohighlevel/published-keys';
 import { defaultPartnerAgent } from './partner-agent';
 
 /** PEM keys are often passed on one line with literal "\n". */
@@ -175,11 +178,11 @@ export class Environment {
 
   @Transform(pemFromEnv)
   @Validates(isPublicKeyPem, 'must be a PEM public key')
-  GHL_WEBHOOK_PUBLIC_KEY = GHL_ED25519_PUBLIC_KEY;
+  GHL_WEBHOOK_PUBLIC_KEY = GOHIGHLEVEL_ED25519_PUBLIC_KEY;
 
   @Transform(pemFromEnv)
   @Validates(isPublicKeyPem, 'must be a PEM public key')
-  GHL_WEBHOOK_RSA_PUBLIC_KEY = GHL_RSA_PUBLIC_KEY;
+  GHL_WEBHOOK_RSA_PUBLIC_KEY = GOHIGHLEVEL_RSA_PUBLIC_KEY;
 
   @IsOptional()
   @IsString()

@@ -1,5 +1,7 @@
-/** The CRMs we listen to. */
-export type CrmProvider = 'hubspot' | 'gohighlevel' | 'salesforce';
+/** The CRMs we listen to, by provider id: the id names the CRM in code, paths, config keys and stored rows. */
+export const CRM_PROVIDERS = ['hubspot', 'gohighlevel', 'salesforce'] as const;
+
+export type CrmProvider = (typeof CRM_PROVIDERS)[number];
 
 export type CrmObjectType = 'contact' | 'deal' | 'lead' | 'opportunity';
 
@@ -14,9 +16,9 @@ export interface CrmRecordRef {
  * parsed (Meta normalisation + SHA-256, see @app/journey): raw email or phone never leaves the parser.
  */
 export interface JoinHints {
-  /** Our external_id, when the CRM record carries it (HubSpot property, Salesforce field, GHL custom data). */
+  /** Our external_id, when the CRM record carries it (HubSpot property, Salesforce field, HighLevel custom field). */
   externalId?: string;
-  /** The changed record itself and any associated records named in the payload (e.g. a GHL contactId). */
+  /** The changed record itself and any associated records named in the payload (e.g. a HighLevel contactId). */
   crmRecords: CrmRecordRef[];
   /** sha256 of the normalised email / E.164 phone, when the payload carries them. */
   emailHashes: string[];
@@ -87,6 +89,8 @@ export interface CrmIdentityReveal {
  * identities revealed on the way (an event may be both ignored as a stage change and an identity).
  */
 export interface ParsedDelivery {
+  /** The CRM account, when the delivery names it whatever it carries (Salesforce OrganizationId). */
+  tenant?: string;
   changes: LifecycleChange[];
   ignored: number;
   identities?: CrmIdentityReveal[];

@@ -1,4 +1,5 @@
-import { parseStageRules, StageMap, StageRules } from './stage-map';
+import { parseStageRules, StageMap } from './stage-map';
+import type { StageRules } from './stage-rule';
 
 const DEFAULTS: StageRules = {
   hubspot: [

@@ -1,20 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_STAGE_RULES } from './default-stage-rules';
-import type { CrmObjectType, CrmProvider, LifecycleChange } from './lifecycle-change';
+import {
+  CRM_PROVIDERS,
+  type CrmObjectType,
+  type CrmProvider,
+  type LifecycleChange,
+} from './lifecycle-change';
+import type { StageRule, StageRules } from './stage-rule';
 
-/** One mapping: a stage value of a field on an object type (optionally in one pipeline) → a Meta event. */
-export interface StageRule {
-  objectType: CrmObjectType;
-  stageField: string;
-  stage: string;
-  pipeline?: string;
-  /** The event to send; null means "known, but never sent". */
-  eventName: string | null;
-}
-
-export type StageRules = Partial<Record<CrmProvider, StageRule[]>>;
-
-const PROVIDERS: CrmProvider[] = ['hubspot', 'gohighlevel', 'salesforce'];
 const OBJECT_TYPES: CrmObjectType[] = ['contact', 'deal', 'lead', 'opportunity'];
 const EVENT_NAME = /^[A-Za-z0-9_ .:-]{1,100}$/;
 
@@ -82,8 +75,8 @@ export function parseStageRules(document: unknown): StageRules {
     );
   }
   for (const [provider, list] of Object.entries(document)) {
-    if (!PROVIDERS.includes(provider as CrmProvider)) {
-      problems.push(`${provider}: unknown provider (use ${PROVIDERS.join(', ')})`);
+    if (!CRM_PROVIDERS.includes(provider as CrmProvider)) {
+      problems.push(`${provider}: unknown provider (use ${CRM_PROVIDERS.join(', ')})`);
       continue;
     }
     if (!Array.isArray(list)) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { FORM_CRM_IDS } from '@app/crm';
 import { CrmLinkInput, FormSubmissionRepository } from '@app/db';
 import {
   consentSnapshot,
@@ -15,15 +16,8 @@ import type { IngestCaller } from '../common/ingest-auth.guard';
 import { visitorNetwork } from './client-context';
 import { CrmIdsDto, DroppedValueDto, FormDto, FormRecordedDto } from './dto/form.dto';
 
-const CRM_ID_FIELDS: Record<keyof CrmIdsDto, Omit<CrmLinkInput, 'crmId'>> = {
-  hubspot_contact_id: { provider: 'hubspot', objectType: 'contact' },
-  hubspot_deal_id: { provider: 'hubspot', objectType: 'deal' },
-  salesforce_lead_id: { provider: 'salesforce', objectType: 'lead' },
-  salesforce_contact_id: { provider: 'salesforce', objectType: 'contact' },
-  salesforce_opportunity_id: { provider: 'salesforce', objectType: 'opportunity' },
-  ghl_contact_id: { provider: 'gohighlevel', objectType: 'contact' },
-  ghl_opportunity_id: { provider: 'gohighlevel', objectType: 'opportunity' },
-};
+/** Which CRM record each `crm_ids` key names (the CRM adapters' identity fields). */
+const CRM_ID_FIELDS: Readonly<Record<keyof CrmIdsDto, Omit<CrmLinkInput, 'crmId'>>> = FORM_CRM_IDS;
 
 /**
  * Records a form. A structurally valid form is always kept: a contact value that cannot be normalised is left

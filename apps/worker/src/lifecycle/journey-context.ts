@@ -8,22 +8,17 @@ import {
   type VisitorFacts,
 } from '@app/capi';
 import type { AppConfig } from '@app/config';
+import { crmDisplayName, crmLeadEventSource } from '@app/crm';
 import type { JourneyRow } from '@app/db';
 
-const CRM_NAMES: Record<string, string> = {
-  hubspot: 'HubSpot',
-  gohighlevel: 'GoHighLevel',
-  salesforce: 'Salesforce',
-};
-
-/** lead_event_source: the CRM's name as Meta's Conversion Leads set-up expects it. */
-export const leadEventSource = (provider: string) => CRM_NAMES[provider] ?? provider;
+/** lead_event_source: the CRM's name as Meta's Conversion Leads set-up expects it (from its adapter). */
+export const leadEventSource = crmLeadEventSource;
 
 /** Where a CRM record's lead id came from, for the note when it is left out. */
 export function leadIdSource(provider: string, config: Pick<AppConfig, 'hubspot' | 'salesforce'>): string {
   if (provider === 'hubspot') return `HubSpot property ${config.hubspot.leadIdProperty ?? ''}`.trim();
   if (provider === 'salesforce') return `Salesforce field ${config.salesforce.leadIdField ?? ''}`.trim();
-  return leadEventSource(provider);
+  return crmDisplayName(provider);
 }
 
 /** What the event carries and which visitors and keys stand behind it. */

@@ -1,6 +1,6 @@
 import { sha256Hex } from '@app/journey';
 import { CrmPayloadError, type ParsedDelivery } from '../lifecycle-change';
-import { parseHighLevelWorkflowDelivery } from './parse';
+import { parseGoHighLevelWorkflowDelivery } from './parse';
 
 const RECEIVED = new Date('2025-01-28T14:35:02.000Z');
 const opts = { receivedAt: RECEIVED };
@@ -50,9 +50,9 @@ const only = (p: ParsedDelivery) => {
   return p.changes[0]!;
 };
 
-describe('parseHighLevelWorkflowDelivery', () => {
+describe('parseGoHighLevelWorkflowDelivery', () => {
   it('opportunity trigger with stage "won": status change, external id, value, hashed contact', () => {
-    const p = parseHighLevelWorkflowDelivery(WORKFLOW, opts);
+    const p = parseGoHighLevelWorkflowDelivery(WORKFLOW, opts);
     expect(only(p)).toEqual({
       provider: 'gohighlevel',
       tenant: 'CDR4h44AJ3Ic84nDuigS',
@@ -88,7 +88,7 @@ describe('parseHighLevelWorkflowDelivery', () => {
         pipeline_id: 'pipe-2',
       },
     };
-    expect(only(parseHighLevelWorkflowDelivery(body, opts))).toMatchObject({
+    expect(only(parseGoHighLevelWorkflowDelivery(body, opts))).toMatchObject({
       objectId: 'opp-2',
       pipeline: 'pipe-2',
       stageField: 'pipelineStageId',
@@ -101,7 +101,7 @@ describe('parseHighLevelWorkflowDelivery', () => {
       WORKFLOW;
     void [id, pipeline_id, opportunity_name, status, pipleline_stage, pipeline_name];
     const c = only(
-      parseHighLevelWorkflowDelivery({ ...contactOnly, customData: { stage: 'Qualified' } }, opts),
+      parseGoHighLevelWorkflowDelivery({ ...contactOnly, customData: { stage: 'Qualified' } }, opts),
     );
     expect(c).toMatchObject({
       objectType: 'contact',
@@ -115,7 +115,7 @@ describe('parseHighLevelWorkflowDelivery', () => {
 
   it('event_id and occurred_at from customData are used as key and time', () => {
     const c = only(
-      parseHighLevelWorkflowDelivery(
+      parseGoHighLevelWorkflowDelivery(
         {
           ...WORKFLOW,
           customData: { stage: 'won', event_id: 'evt-77', occurred_at: '2025-01-28T14:00:00Z' },
@@ -129,19 +129,19 @@ describe('parseHighLevelWorkflowDelivery', () => {
 
   it('duplicates get the same dedupeKey', () => {
     const later = { receivedAt: new Date(RECEIVED.getTime() + 60_000) };
-    const a = only(parseHighLevelWorkflowDelivery(WORKFLOW, opts)).dedupeKey;
-    expect(only(parseHighLevelWorkflowDelivery(structuredClone(WORKFLOW), later)).dedupeKey).toBe(a);
+    const a = only(parseGoHighLevelWorkflowDelivery(WORKFLOW, opts)).dedupeKey;
+    expect(only(parseGoHighLevelWorkflowDelivery(structuredClone(WORKFLOW), later)).dedupeKey).toBe(a);
     expect(
-      only(parseHighLevelWorkflowDelivery({ ...WORKFLOW, customData: { stage: 'lost' } }, opts)).dedupeKey,
+      only(parseGoHighLevelWorkflowDelivery({ ...WORKFLOW, customData: { stage: 'lost' } }, opts)).dedupeKey,
     ).not.toBe(a);
   });
 
   it('no stage in customData → ignored', () => {
-    expect(parseHighLevelWorkflowDelivery({ ...WORKFLOW, customData: {} }, opts)).toEqual({
+    expect(parseGoHighLevelWorkflowDelivery({ ...WORKFLOW, customData: {} }, opts)).toEqual({
       changes: [],
       ignored: 1,
     });
-    expect(parseHighLevelWorkflowDelivery({ ...WORKFLOW, customData: undefined }, opts)).toEqual({
+    expect(parseGoHighLevelWorkflowDelivery({ ...WORKFLOW, customData: undefined }, opts)).toEqual({
       changes: [],
       ignored: 1,
     });
@@ -156,6 +156,6 @@ describe('parseHighLevelWorkflowDelivery', () => {
     [{ ...WORKFLOW, customData: { stage: 'won', value: 'a lot' } }, 'body.customData.value'],
     [{ location: { id: 'L' }, customData: { stage: 'Qualified' } }, 'body.contact_id'],
   ])('malformed workflow body %# → CrmPayloadError naming %s', (body, field) => {
-    expect(fieldOf(() => parseHighLevelWorkflowDelivery(body, opts))).toBe(field);
+    expect(fieldOf(() => parseGoHighLevelWorkflowDelivery(body, opts))).toBe(field);
   });
 });

@@ -25,10 +25,10 @@ import {
   type JsonObject,
 } from './fields';
 
-export const HIGHLEVEL_OPPORTUNITY_STATUSES: readonly string[] = ['open', 'won', 'lost', 'abandoned'];
+export const GOHIGHLEVEL_OPPORTUNITY_STATUSES: readonly string[] = ['open', 'won', 'lost', 'abandoned'];
 
 /** Custom Data keys read from a workflow webhook. */
-export const HIGHLEVEL_WORKFLOW_KEYS = {
+export const GOHIGHLEVEL_WORKFLOW_KEYS = {
   externalId: 'journey_external_id',
   stage: 'stage',
   opportunityId: 'opportunity_id',
@@ -39,12 +39,12 @@ export const HIGHLEVEL_WORKFLOW_KEYS = {
   occurredAt: 'occurred_at',
 } as const;
 
-export function parseHighLevelWorkflowDelivery(
+export function parseGoHighLevelWorkflowDelivery(
   body: unknown,
   options: { receivedAt?: Date } = {},
 ): ParsedDelivery {
   if (!isObject(body)) throw new CrmPayloadError('body', 'must be a JSON object');
-  const K = HIGHLEVEL_WORKFLOW_KEYS;
+  const K = GOHIGHLEVEL_WORKFLOW_KEYS;
   const location = optObject(body.location, 'body.location');
   const tenant =
     (location && optString(location.id, 'body.location.id')) ?? optString(body.locationId, 'body.locationId');
@@ -68,7 +68,7 @@ export function parseHighLevelWorkflowDelivery(
     pipeline =
       optString(custom[K.pipelineId], `body.customData.${K.pipelineId}`) ??
       optString(body.pipeline_id, 'body.pipeline_id');
-    if (HIGHLEVEL_OPPORTUNITY_STATUSES.includes(rawStage.toLowerCase())) {
+    if (GOHIGHLEVEL_OPPORTUNITY_STATUSES.includes(rawStage.toLowerCase())) {
       stageField = 'status';
       stage = rawStage.toLowerCase();
       won = stage === 'won';

@@ -1,7 +1,7 @@
 import { sha256Hex } from '@app/journey';
 import { CrmPayloadError, type ParsedDelivery } from '../lifecycle-change';
-import { HIGHLEVEL_DEFAULT_STAGES } from './default-stages';
-import { parseHighLevelContactIdentity, parseHighLevelDelivery } from './parse';
+import { GOHIGHLEVEL_DEFAULT_STAGES } from './default-stages';
+import { parseGoHighLevelContactIdentity, parseGoHighLevelDelivery } from './parse';
 
 const RECEIVED = new Date('2025-01-28T14:35:02.000Z');
 const opts = { receivedAt: RECEIVED };
@@ -67,9 +67,9 @@ const only = (p: ParsedDelivery) => {
   return p.changes[0]!;
 };
 
-describe('parseHighLevelDelivery', () => {
+describe('parseGoHighLevelDelivery', () => {
   it('OpportunityStageUpdate (reference example): stage id, pipeline, value, hints', () => {
-    const p = parseHighLevelDelivery(STAGE_UPDATE, opts);
+    const p = parseGoHighLevelDelivery(STAGE_UPDATE, opts);
     expect(p.ignored).toBe(0);
     expect(only(p)).toEqual({
       provider: 'gohighlevel',
@@ -96,7 +96,7 @@ describe('parseHighLevelDelivery', () => {
   });
 
   it('OpportunityStatusUpdate won: status field, won flag, envelope time and webhookId', () => {
-    const c = only(parseHighLevelDelivery({ ...STATUS_WON, ...ENVELOPE, currency: 'usd' }, opts));
+    const c = only(parseGoHighLevelDelivery({ ...STATUS_WON, ...ENVELOPE, currency: 'usd' }, opts));
     expect(c).toMatchObject({ stageField: 'status', stage: 'won', won: true, value: 40, currency: 'USD' });
     expect(c.occurredAt).toBe('2025-01-28T14:35:00.000Z');
     expect(c.dedupeKey).toBe('abc123xyz');
@@ -105,7 +105,7 @@ describe('parseHighLevelDelivery', () => {
   it.each(['lost', 'abandoned', 'open'])(
     'OpportunityStatusUpdate %s is a change with won=false',
     (status) => {
-      expect(only(parseHighLevelDelivery({ ...STATUS_WON, status }, opts))).toMatchObject({
+      expect(only(parseGoHighLevelDelivery({ ...STATUS_WON, status }, opts))).toMatchObject({
         stage: status,
         won: false,
       });
@@ -114,15 +114,17 @@ describe('parseHighLevelDelivery', () => {
 
   it('uses lastStatusChangeAt / lastStageChangeAt when there is no envelope timestamp', () => {
     const at = '2025-01-28T10:00:00.000Z';
-    expect(only(parseHighLevelDelivery({ ...STATUS_WON, lastStatusChangeAt: at }, opts)).occurredAt).toBe(at);
-    expect(only(parseHighLevelDelivery({ ...STAGE_UPDATE, lastStageChangeAt: at }, opts)).occurredAt).toBe(
+    expect(only(parseGoHighLevelDelivery({ ...STATUS_WON, lastStatusChangeAt: at }, opts)).occurredAt).toBe(
+      at,
+    );
+    expect(only(parseGoHighLevelDelivery({ ...STAGE_UPDATE, lastStageChangeAt: at }, opts)).occurredAt).toBe(
       at,
     );
   });
 
   it('duplicates get the same dedupeKey, distinct changes do not', () => {
     const later = { receivedAt: new Date(RECEIVED.getTime() + 600_000) };
-    const key = (b: object, o = opts) => only(parseHighLevelDelivery(b, o)).dedupeKey;
+    const key = (b: object, o = opts) => only(parseGoHighLevelDelivery(b, o)).dedupeKey;
     expect(key(STATUS_WON)).toBe(key(STATUS_WON, later));
     expect(key({ ...STATUS_WON, ...ENVELOPE })).toBe(key({ ...STATUS_WON, ...ENVELOPE }, later));
     expect(key(STATUS_WON)).not.toBe(key({ ...STATUS_WON, status: 'lost' }));
@@ -134,7 +136,7 @@ describe('parseHighLevelDelivery', () => {
       ...STATUS_WON,
       contact: { id: 'cJAWDskpkJHbRbhAT7bs', email: ' JohnDeo@gmail.comm ', phone: '+91 95095 97501' },
     };
-    const p = parseHighLevelDelivery(body, opts);
+    const p = parseGoHighLevelDelivery(body, opts);
     expect(only(p).hints).toMatchObject({ emailHashes: [EMAIL_HASH], phoneHashes: [PHONE_HASH] });
     expect(only(p).hints.crmRecords).toHaveLength(2);
     const json = JSON.stringify(p);
@@ -143,12 +145,12 @@ describe('parseHighLevelDelivery', () => {
   });
 
   it('skips unusable contact data without failing', () => {
-    const c = only(parseHighLevelDelivery({ ...STATUS_WON, email: 'not-an-email', phone: '12' }, opts));
+    const c = only(parseGoHighLevelDelivery({ ...STATUS_WON, email: 'not-an-email', phone: '12' }, opts));
     expect(c.hints).toMatchObject({ emailHashes: [], phoneHashes: [] });
   });
 
   it('ContactUpdate (reference example) carries no stage: ignored, its hashed identity returned', () => {
-    const p = parseHighLevelDelivery(CONTACT_UPDATE, opts);
+    const p = parseGoHighLevelDelivery(CONTACT_UPDATE, opts);
     expect(p).toEqual({
       changes: [],
       ignored: 1,
@@ -172,7 +174,7 @@ describe('parseHighLevelDelivery', () => {
       id: 'contact-1',
       customFields: [{ id: 'fld-ext', value: ' visitor-42 ' }],
     };
-    expect(parseHighLevelDelivery(body, { ...opts, externalIdFieldId: 'fld-ext' }).identities).toEqual([
+    expect(parseGoHighLevelDelivery(body, { ...opts, externalIdFieldId: 'fld-ext' }).identities).toEqual([
       {
         provider: 'gohighlevel',
         tenant: 'loc-1',
@@ -182,13 +184,13 @@ describe('parseHighLevelDelivery', () => {
         phoneHashes: [],
       },
     ]);
-    expect(parseHighLevelDelivery(body, opts)).toEqual({ changes: [], ignored: 1 });
+    expect(parseGoHighLevelDelivery(body, opts)).toEqual({ changes: [], ignored: 1 });
   });
 
   it.each(['OpportunityCreate', 'OpportunityUpdate', 'ContactTagUpdate', 'AppInstall', 'SomethingNew'])(
     '%s is ignored',
     (type) => {
-      expect(parseHighLevelDelivery({ type }, opts)).toEqual({ changes: [], ignored: 1 });
+      expect(parseGoHighLevelDelivery({ type }, opts)).toEqual({ changes: [], ignored: 1 });
     },
   );
 
@@ -208,17 +210,17 @@ describe('parseHighLevelDelivery', () => {
     [{ ...STATUS_WON, contactId: true }, 'body.contactId'],
     [{ ...CONTACT_UPDATE, locationId: undefined }, 'body.locationId'],
   ])('malformed body %# → CrmPayloadError naming %s', (body, field) => {
-    expect(fieldOf(() => parseHighLevelDelivery(body, opts))).toBe(field);
+    expect(fieldOf(() => parseGoHighLevelDelivery(body, opts))).toBe(field);
   });
 });
 
-describe('parseHighLevelContactIdentity', () => {
+describe('parseGoHighLevelContactIdentity', () => {
   it('returns the contact id, hashes and (with the field id) our external_id', () => {
     const body = {
       ...CONTACT_UPDATE,
       customFields: [...CONTACT_UPDATE.customFields, { id: 'JRNYfield', value: 'ext_0f3c9a' }],
     };
-    const id = parseHighLevelContactIdentity(body, { externalIdFieldId: 'JRNYfield' });
+    const id = parseGoHighLevelContactIdentity(body, { externalIdFieldId: 'JRNYfield' });
     expect(id).toEqual({
       tenant: 've9EPM428h8vShlRW1KT',
       contactId: 'nmFmQEsNgz6AVpgLVUJ0',
@@ -230,14 +232,14 @@ describe('parseHighLevelContactIdentity', () => {
       },
     });
     expect(JSON.stringify(id)).not.toMatch(/johndeo|9509597501/i);
-    expect(parseHighLevelContactIdentity(body)?.hints.externalId).toBeUndefined();
-    expect(parseHighLevelContactIdentity(STATUS_WON)).toBeUndefined();
+    expect(parseGoHighLevelContactIdentity(body)?.hints.externalId).toBeUndefined();
+    expect(parseGoHighLevelContactIdentity(STATUS_WON)).toBeUndefined();
   });
 });
 
-describe('HIGHLEVEL_DEFAULT_STAGES', () => {
+describe('GOHIGHLEVEL_DEFAULT_STAGES', () => {
   it('maps opportunity status won to DealWon, nothing else', () => {
-    expect(HIGHLEVEL_DEFAULT_STAGES).toEqual([
+    expect(GOHIGHLEVEL_DEFAULT_STAGES).toEqual([
       { objectType: 'opportunity', stageField: 'status', stage: 'won', eventName: 'DealWon' },
     ]);
   });

@@ -27,9 +27,9 @@ import {
   type JsonObject,
 } from './fields';
 
-export { parseHighLevelWorkflowDelivery } from './parse-workflow';
+export { parseGoHighLevelWorkflowDelivery } from './parse-workflow';
 
-export interface HighLevelParseOptions {
+export interface GoHighLevelParseOptions {
   /** When the delivery arrived; the change time when the payload carries none. Default: now. */
   receivedAt?: Date;
   /** Id of the contact custom field holding our external_id (`GHL_EXTERNAL_ID_FIELD`). */
@@ -37,14 +37,17 @@ export interface HighLevelParseOptions {
 }
 
 /** Marketplace event types that carry a stage change. */
-export const HIGHLEVEL_STAGE_EVENT_TYPES = ['OpportunityStatusUpdate', 'OpportunityStageUpdate'] as const;
+export const GOHIGHLEVEL_STAGE_EVENT_TYPES = ['OpportunityStatusUpdate', 'OpportunityStageUpdate'] as const;
 
-export function parseHighLevelDelivery(body: unknown, options: HighLevelParseOptions = {}): ParsedDelivery {
+export function parseGoHighLevelDelivery(
+  body: unknown,
+  options: GoHighLevelParseOptions = {},
+): ParsedDelivery {
   if (!isObject(body)) throw new CrmPayloadError('body', 'must be a JSON object');
   const type = eventType(body);
   if (type === 'ContactUpdate' || type === 'ContactCreate') {
     // Validated so a malformed body is still answered 400; never a stage change, maybe an identity.
-    const contact = parseHighLevelContactIdentity(body, { externalIdFieldId: options.externalIdFieldId })!;
+    const contact = parseGoHighLevelContactIdentity(body, { externalIdFieldId: options.externalIdFieldId })!;
     const { externalId, crmRecords, emailHashes, phoneHashes } = contact.hints;
     if (!externalId && !emailHashes.length && !phoneHashes.length) return { changes: [], ignored: 1 };
     const identity: CrmIdentityReveal = {
@@ -132,14 +135,14 @@ function opportunityHints(body: JsonObject, opportunityId: string): JoinHints {
   };
 }
 
-export interface HighLevelContactIdentity {
+export interface GoHighLevelContactIdentity {
   /** locationId */
   tenant: string;
   contactId: string;
   hints: JoinHints;
 }
 
-export interface HighLevelContactIdentityOptions {
+export interface GoHighLevelContactIdentityOptions {
   /**
    * Id of the location's custom field that holds our external_id (marketplace payloads key custom
    * fields by id, not by name). Without it, externalId is not read.
@@ -152,10 +155,10 @@ export interface HighLevelContactIdentityOptions {
  * our external_id when the custom field id is known. Lets the caller link the HighLevel contact to a
  * journey; undefined for other event types.
  */
-export function parseHighLevelContactIdentity(
+export function parseGoHighLevelContactIdentity(
   body: unknown,
-  options: HighLevelContactIdentityOptions = {},
-): HighLevelContactIdentity | undefined {
+  options: GoHighLevelContactIdentityOptions = {},
+): GoHighLevelContactIdentity | undefined {
   if (!isObject(body)) throw new CrmPayloadError('body', 'must be a JSON object');
   const type = eventType(body);
   if (type !== 'ContactUpdate' && type !== 'ContactCreate') return undefined;

@@ -1,13 +1,14 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { signHighLevelEd25519, signHighLevelRsa } from './sign';
+import { signGoHighLevelEd25519, signGoHighLevelRsa } from '@app/crm-testing';
 import {
-  HIGHLEVEL_SCHEME_ED25519,
-  HIGHLEVEL_SCHEME_RSA,
-  highLevelDeliveryKind,
-  verifyHighLevelRequest,
-  verifyHighLevelWorkflowSecret,
-  type HighLevelVerifyInput,
+  GOHIGHLEVEL_SCHEME_ED25519,
+  GOHIGHLEVEL_SCHEME_RSA,
+  goHighLevelDeliveryKind,
+  verifyGoHighLevelRequest,
+  verifyGoHighLevelWorkflowSecret,
+  type GoHighLevelVerifyInput,
 } from './verify';
+import { GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY } from './published-keys';
 
 // Published keys, verbatim from shared/reference/crm-webhooks.md §2.3.
 const PUBLISHED_ED25519 = `-----BEGIN PUBLIC KEY-----
@@ -55,15 +56,20 @@ const BODY = JSON.stringify({
 });
 
 function input(
-  headers: HighLevelVerifyInput['headers'],
+  headers: GoHighLevelVerifyInput['headers'],
   rawBody: Buffer | string = BODY,
-): HighLevelVerifyInput {
+): GoHighLevelVerifyInput {
   return { rawBody, headers, ed25519PublicKeyPem: ed.publicKey, rsaPublicKeyPem: rsa.publicKey, now: NOW };
 }
-const edSig = (body: string = BODY) => signHighLevelEd25519(body, ed.privateKey);
-const rsaSig = (body: string = BODY) => signHighLevelRsa(body, rsa.privateKey);
+const edSig = (body: string = BODY) => signGoHighLevelEd25519(body, ed.privateKey);
+const rsaSig = (body: string = BODY) => signGoHighLevelRsa(body, rsa.privateKey);
 
 describe('published HighLevel keys (reference §2.3)', () => {
+  it('are the ones shipped as the configuration defaults, verbatim', () => {
+    expect(GOHIGHLEVEL_ED25519_PUBLIC_KEY).toBe(PUBLISHED_ED25519);
+    expect(GOHIGHLEVEL_RSA_PUBLIC_KEY).toBe(PUBLISHED_RSA);
+  });
+
   it('parse: Ed25519, and RSA-4096 with e=65537', () => {
     expect(createPublicKey(PUBLISHED_ED25519).asymmetricKeyType).toBe('ed25519');
     const k = createPublicKey(PUBLISHED_RSA);
@@ -80,62 +86,64 @@ describe('published HighLevel keys (reference §2.3)', () => {
     };
     const forgedEd = randomBytes(64).toString('base64');
     const forgedRsa = randomBytes(512).toString('base64');
-    expect(verifyHighLevelRequest({ ...base, headers: { 'x-ghl-signature': forgedEd } })).toEqual({
+    expect(verifyGoHighLevelRequest({ ...base, headers: { 'x-ghl-signature': forgedEd } })).toEqual({
       ok: false,
       reason: 'x-ghl-signature mismatch',
     });
-    expect(verifyHighLevelRequest({ ...base, headers: { 'x-wh-signature': forgedRsa } })).toEqual({
+    expect(verifyGoHighLevelRequest({ ...base, headers: { 'x-wh-signature': forgedRsa } })).toEqual({
       ok: false,
       reason: 'x-wh-signature mismatch',
     });
   });
 });
 
-describe('verifyHighLevelRequest', () => {
+describe('verifyGoHighLevelRequest', () => {
   it('accepts an Ed25519 x-ghl-signature over the raw body (string or Buffer)', () => {
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': edSig() }))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': edSig() }))).toEqual({
       ok: true,
-      scheme: HIGHLEVEL_SCHEME_ED25519,
+      scheme: GOHIGHLEVEL_SCHEME_ED25519,
     });
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': edSig() }, Buffer.from(BODY)))).toMatchObject({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': edSig() }, Buffer.from(BODY)))).toMatchObject({
       ok: true,
     });
   });
 
   it('accepts the legacy RSA-SHA256 x-wh-signature when x-ghl-signature is absent', () => {
-    expect(verifyHighLevelRequest(input({ 'x-wh-signature': rsaSig() }))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-wh-signature': rsaSig() }))).toEqual({
       ok: true,
-      scheme: HIGHLEVEL_SCHEME_RSA,
+      scheme: GOHIGHLEVEL_SCHEME_RSA,
     });
   });
 
   it('prefers x-ghl-signature and never falls back to x-wh-signature', () => {
     expect(
-      verifyHighLevelRequest(input({ 'x-ghl-signature': edSig(), 'x-wh-signature': 'bm9wZQ==' })),
+      verifyGoHighLevelRequest(input({ 'x-ghl-signature': edSig(), 'x-wh-signature': 'bm9wZQ==' })),
     ).toMatchObject({
       ok: true,
-      scheme: HIGHLEVEL_SCHEME_ED25519,
+      scheme: GOHIGHLEVEL_SCHEME_ED25519,
     });
-    const bad = verifyHighLevelRequest(input({ 'x-ghl-signature': edSig('{}'), 'x-wh-signature': rsaSig() }));
+    const bad = verifyGoHighLevelRequest(
+      input({ 'x-ghl-signature': edSig('{}'), 'x-wh-signature': rsaSig() }),
+    );
     expect(bad).toEqual({ ok: false, reason: 'x-ghl-signature mismatch' });
   });
 
   it("treats 'N/A' as no signature", () => {
     expect(
-      verifyHighLevelRequest(input({ 'x-ghl-signature': 'N/A', 'x-wh-signature': rsaSig() })),
+      verifyGoHighLevelRequest(input({ 'x-ghl-signature': 'N/A', 'x-wh-signature': rsaSig() })),
     ).toMatchObject({
       ok: true,
-      scheme: HIGHLEVEL_SCHEME_RSA,
+      scheme: GOHIGHLEVEL_SCHEME_RSA,
     });
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': 'N/A' }))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': 'N/A' }))).toEqual({
       ok: false,
       reason: 'missing signature',
     });
   });
 
   it('refuses when no signature header is present', () => {
-    expect(verifyHighLevelRequest(input({}))).toEqual({ ok: false, reason: 'missing signature' });
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': '  ' }))).toEqual({
+    expect(verifyGoHighLevelRequest(input({}))).toEqual({ ok: false, reason: 'missing signature' });
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': '  ' }))).toEqual({
       ok: false,
       reason: 'missing signature',
     });
@@ -143,40 +151,40 @@ describe('verifyHighLevelRequest', () => {
 
   it('refuses a tampered body', () => {
     const tampered = BODY.replace('"monetaryValue":40', '"monetaryValue":4000');
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': edSig() }, tampered))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': edSig() }, tampered))).toEqual({
       ok: false,
       reason: 'x-ghl-signature mismatch',
     });
-    expect(verifyHighLevelRequest(input({ 'x-wh-signature': rsaSig() }, tampered))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-wh-signature': rsaSig() }, tampered))).toEqual({
       ok: false,
       reason: 'x-wh-signature mismatch',
     });
   });
 
   it('refuses a signature made with another key', () => {
-    const otherEd = signHighLevelEd25519(BODY, edOther.privateKey);
-    const otherRsa = signHighLevelRsa(BODY, rsaOther.privateKey);
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': otherEd }))).toMatchObject({ ok: false });
-    expect(verifyHighLevelRequest(input({ 'x-wh-signature': otherRsa }))).toMatchObject({ ok: false });
+    const otherEd = signGoHighLevelEd25519(BODY, edOther.privateKey);
+    const otherRsa = signGoHighLevelRsa(BODY, rsaOther.privateKey);
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': otherEd }))).toMatchObject({ ok: false });
+    expect(verifyGoHighLevelRequest(input({ 'x-wh-signature': otherRsa }))).toMatchObject({ ok: false });
   });
 
   it('refuses malformed signatures and unusable or wrong-type keys', () => {
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': 'not base64!' }))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': 'not base64!' }))).toEqual({
       ok: false,
       reason: 'malformed x-ghl-signature',
     });
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': 'AAAA' }))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': 'AAAA' }))).toEqual({
       ok: false,
       reason: 'malformed x-ghl-signature',
     });
     expect(
-      verifyHighLevelRequest({ ...input({ 'x-ghl-signature': edSig() }), ed25519PublicKeyPem: 'garbage' }),
+      verifyGoHighLevelRequest({ ...input({ 'x-ghl-signature': edSig() }), ed25519PublicKeyPem: 'garbage' }),
     ).toEqual({
       ok: false,
       reason: 'ed25519 public key unusable',
     });
     expect(
-      verifyHighLevelRequest({ ...input({ 'x-wh-signature': rsaSig() }), rsaPublicKeyPem: ed.publicKey }),
+      verifyGoHighLevelRequest({ ...input({ 'x-wh-signature': rsaSig() }), rsaPublicKeyPem: ed.publicKey }),
     ).toEqual({
       ok: false,
       reason: 'rsa public key unusable',
@@ -184,24 +192,28 @@ describe('verifyHighLevelRequest', () => {
   });
 
   it('refuses repeated signature headers with different values', () => {
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': [edSig(), edSig('{}')] }))).toEqual({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': [edSig(), edSig('{}')] }))).toEqual({
       ok: false,
       reason: 'ambiguous signature header',
     });
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': [edSig(), edSig()] }))).toMatchObject({
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': [edSig(), edSig()] }))).toMatchObject({
       ok: true,
     });
   });
 
   it('accepts a body whose compact JSON re-serialisation is what was signed', () => {
     const pretty = JSON.stringify(JSON.parse(BODY), null, 2);
-    expect(verifyHighLevelRequest(input({ 'x-ghl-signature': edSig() }, pretty))).toMatchObject({ ok: true });
-    expect(verifyHighLevelRequest(input({ 'x-wh-signature': rsaSig() }, pretty))).toMatchObject({ ok: true });
+    expect(verifyGoHighLevelRequest(input({ 'x-ghl-signature': edSig() }, pretty))).toMatchObject({
+      ok: true,
+    });
+    expect(verifyGoHighLevelRequest(input({ 'x-wh-signature': rsaSig() }, pretty))).toMatchObject({
+      ok: true,
+    });
   });
 
   describe('replay window on the body timestamp', () => {
     const at = (timestamp: unknown) => JSON.stringify({ ...JSON.parse(BODY), timestamp });
-    const check = (body: string) => verifyHighLevelRequest(input({ 'x-ghl-signature': edSig(body) }, body));
+    const check = (body: string) => verifyGoHighLevelRequest(input({ 'x-ghl-signature': edSig(body) }, body));
 
     it('accepts up to 5 minutes old and up to 1 minute ahead', () => {
       expect(check(at(new Date(NOW - 5 * 60_000).toISOString()))).toMatchObject({ ok: true });
@@ -214,7 +226,7 @@ describe('verifyHighLevelRequest', () => {
         reason: 'timestamp too old',
       });
       const rsaStale = at('2025-01-28T14:00:00Z');
-      expect(verifyHighLevelRequest(input({ 'x-wh-signature': rsaSig(rsaStale) }, rsaStale))).toEqual({
+      expect(verifyGoHighLevelRequest(input({ 'x-wh-signature': rsaSig(rsaStale) }, rsaStale))).toEqual({
         ok: false,
         reason: 'timestamp too old',
       });
@@ -232,7 +244,7 @@ describe('verifyHighLevelRequest', () => {
     it('honours a custom window and epoch numbers', () => {
       const old = at(new Date(NOW - 30 * 60_000).toISOString());
       expect(
-        verifyHighLevelRequest({ ...input({ 'x-ghl-signature': edSig(old) }, old), maxAgeMs: 75 * 60_000 }),
+        verifyGoHighLevelRequest({ ...input({ 'x-ghl-signature': edSig(old) }, old), maxAgeMs: 75 * 60_000 }),
       ).toMatchObject({ ok: true });
       expect(check(at(Math.floor(NOW / 1000)))).toMatchObject({ ok: true });
       expect(check(at(NOW - 10 * 60_000))).toEqual({ ok: false, reason: 'timestamp too old' });
@@ -246,49 +258,49 @@ describe('verifyHighLevelRequest', () => {
   });
 });
 
-describe('signHighLevel*', () => {
+describe('signGoHighLevel*', () => {
   it('refuses a private key of the wrong type', () => {
-    expect(() => signHighLevelEd25519(BODY, rsa.privateKey)).toThrow(TypeError);
-    expect(() => signHighLevelRsa(BODY, ed.privateKey)).toThrow(TypeError);
+    expect(() => signGoHighLevelEd25519(BODY, rsa.privateKey)).toThrow(TypeError);
+    expect(() => signGoHighLevelRsa(BODY, ed.privateKey)).toThrow(TypeError);
   });
 });
 
-describe('verifyHighLevelWorkflowSecret', () => {
+describe('verifyGoHighLevelWorkflowSecret', () => {
   const SECRET = 's3cr3t-0123456789abcdef';
   it('accepts the configured secret', () => {
-    expect(verifyHighLevelWorkflowSecret({ 'x-journey-secret': SECRET }, SECRET)).toEqual({
+    expect(verifyGoHighLevelWorkflowSecret({ 'x-journey-secret': SECRET }, SECRET)).toEqual({
       ok: true,
       scheme: 'ghl-workflow-secret',
     });
   });
   it('refuses a wrong, shorter, longer or missing secret', () => {
-    expect(verifyHighLevelWorkflowSecret({ 'x-journey-secret': 'nope' }, SECRET)).toEqual({
+    expect(verifyGoHighLevelWorkflowSecret({ 'x-journey-secret': 'nope' }, SECRET)).toEqual({
       ok: false,
       reason: 'x-journey-secret mismatch',
     });
-    expect(verifyHighLevelWorkflowSecret({ 'x-journey-secret': `${SECRET}x` }, SECRET)).toMatchObject({
+    expect(verifyGoHighLevelWorkflowSecret({ 'x-journey-secret': `${SECRET}x` }, SECRET)).toMatchObject({
       ok: false,
     });
-    expect(verifyHighLevelWorkflowSecret({ 'x-journey-secret': SECRET.slice(1) }, SECRET)).toMatchObject({
+    expect(verifyGoHighLevelWorkflowSecret({ 'x-journey-secret': SECRET.slice(1) }, SECRET)).toMatchObject({
       ok: false,
     });
-    expect(verifyHighLevelWorkflowSecret({}, SECRET)).toEqual({
+    expect(verifyGoHighLevelWorkflowSecret({}, SECRET)).toEqual({
       ok: false,
       reason: 'missing x-journey-secret',
     });
   });
   it('refuses everything when no secret is configured', () => {
-    expect(verifyHighLevelWorkflowSecret({ 'x-journey-secret': '' }, '')).toEqual({
+    expect(verifyGoHighLevelWorkflowSecret({ 'x-journey-secret': '' }, '')).toEqual({
       ok: false,
       reason: 'workflow secret not configured',
     });
-    expect(verifyHighLevelWorkflowSecret({ 'x-journey-secret': 'x' }, undefined)).toEqual({
+    expect(verifyGoHighLevelWorkflowSecret({ 'x-journey-secret': 'x' }, undefined)).toEqual({
       ok: false,
       reason: 'workflow secret not configured',
     });
   });
   it('tells workflow deliveries from marketplace ones', () => {
-    expect(highLevelDeliveryKind({ 'x-journey-secret': SECRET })).toBe('workflow');
-    expect(highLevelDeliveryKind({ 'x-ghl-signature': 'abc' })).toBe('marketplace');
+    expect(goHighLevelDeliveryKind({ 'x-journey-secret': SECRET })).toBe('workflow');
+    expect(goHighLevelDeliveryKind({ 'x-ghl-signature': 'abc' })).toBe('marketplace');
   });
 });

@@ -8,36 +8,41 @@
 import { createHash, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { SignatureCheck } from '../lifecycle-change';
 
-export type HighLevelHeaders = Record<string, string | string[] | undefined>;
+export type GoHighLevelHeaders = Record<string, string | string[] | undefined>;
 
 /** After this date HighLevel signs only with x-ghl-signature (x-wh-signature end of life). */
-export const HIGHLEVEL_RSA_SIGNATURE_END_OF_LIFE = '2026-07-01';
+export const GOHIGHLEVEL_RSA_SIGNATURE_END_OF_LIFE = '2026-07-01';
 /** How old the body's `timestamp` may be (HighLevel suggests 5 minutes). */
-export const HIGHLEVEL_MAX_AGE_MS = 5 * 60_000;
+export const GOHIGHLEVEL_MAX_AGE_MS = 5 * 60_000;
 /** How far in the future the body's `timestamp` may be (clock skew between HighLevel and us). */
-export const HIGHLEVEL_MAX_FUTURE_SKEW_MS = 60_000;
+export const GOHIGHLEVEL_MAX_FUTURE_SKEW_MS = 60_000;
+/**
+ * The age our endpoint accepts: HighLevel's only retries (after our 429) come 10-70 min later with the
+ * original timestamp, which a 5-minute window would refuse. Replays stay harmless: webhookId deduplicates.
+ */
+export const GOHIGHLEVEL_RETRY_WINDOW_MS = 75 * 60_000;
 
-export const HIGHLEVEL_SCHEME_ED25519 = 'ghl-ed25519';
-export const HIGHLEVEL_SCHEME_RSA = 'ghl-rsa-sha256-legacy';
-export const HIGHLEVEL_SCHEME_WORKFLOW_SECRET = 'ghl-workflow-secret';
+export const GOHIGHLEVEL_SCHEME_ED25519 = 'ghl-ed25519';
+export const GOHIGHLEVEL_SCHEME_RSA = 'ghl-rsa-sha256-legacy';
+export const GOHIGHLEVEL_SCHEME_WORKFLOW_SECRET = 'ghl-workflow-secret';
 
-export interface HighLevelVerifyInput {
+export interface GoHighLevelVerifyInput {
   rawBody: Buffer | string;
   /** Lower-case header names. */
-  headers: HighLevelHeaders;
+  headers: GoHighLevelHeaders;
   ed25519PublicKeyPem: string;
   rsaPublicKeyPem: string;
   /** Epoch milliseconds; default Date.now(). */
   now?: number;
-  /** Default HIGHLEVEL_MAX_AGE_MS. */
+  /** Default GOHIGHLEVEL_MAX_AGE_MS. */
   maxAgeMs?: number;
-  /** Default HIGHLEVEL_MAX_FUTURE_SKEW_MS. */
+  /** Default GOHIGHLEVEL_MAX_FUTURE_SKEW_MS. */
   maxFutureSkewMs?: number;
 }
 
 const refuse = (reason: string): SignatureCheck => ({ ok: false, reason });
 
-export function verifyHighLevelRequest(input: HighLevelVerifyInput): SignatureCheck {
+export function verifyGoHighLevelRequest(input: GoHighLevelVerifyInput): SignatureCheck {
   const raw = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
   const ghl = header(input.headers, 'x-ghl-signature');
   const wh = header(input.headers, 'x-wh-signature');
@@ -50,14 +55,14 @@ export function verifyHighLevelRequest(input: HighLevelVerifyInput): SignatureCh
     const sig = decodeSignature(ghl);
     if (sig === undefined || sig.length !== 64) return refuse('malformed x-ghl-signature');
     if (!anyForm(raw, (data) => verify(null, data, key, sig))) return refuse('x-ghl-signature mismatch');
-    scheme = HIGHLEVEL_SCHEME_ED25519;
+    scheme = GOHIGHLEVEL_SCHEME_ED25519;
   } else if (typeof wh === 'string') {
     const key = publicKey(input.rsaPublicKeyPem, 'rsa');
     if (key === undefined) return refuse('rsa public key unusable');
     const sig = decodeSignature(wh);
     if (sig === undefined) return refuse('malformed x-wh-signature');
     if (!anyForm(raw, (data) => verify('sha256', data, key, sig))) return refuse('x-wh-signature mismatch');
-    scheme = HIGHLEVEL_SCHEME_RSA;
+    scheme = GOHIGHLEVEL_SCHEME_RSA;
   } else {
     return refuse('missing signature');
   }
@@ -65,8 +70,8 @@ export function verifyHighLevelRequest(input: HighLevelVerifyInput): SignatureCh
   const fresh = checkTimestamp(
     raw,
     input.now ?? Date.now(),
-    input.maxAgeMs ?? HIGHLEVEL_MAX_AGE_MS,
-    input.maxFutureSkewMs ?? HIGHLEVEL_MAX_FUTURE_SKEW_MS,
+    input.maxAgeMs ?? GOHIGHLEVEL_MAX_AGE_MS,
+    input.maxFutureSkewMs ?? GOHIGHLEVEL_MAX_FUTURE_SKEW_MS,
   );
   return fresh ?? { ok: true, scheme };
 }
@@ -75,8 +80,8 @@ export function verifyHighLevelRequest(input: HighLevelVerifyInput): SignatureCh
  * Workflow webhooks: header `x-journey-secret` must equal the configured GHL_WORKFLOW_SECRET
  * (constant-time). Refused when no secret is configured.
  */
-export function verifyHighLevelWorkflowSecret(
-  headers: HighLevelHeaders,
+export function verifyGoHighLevelWorkflowSecret(
+  headers: GoHighLevelHeaders,
   expectedSecret: string | undefined,
 ): SignatureCheck {
   if (expectedSecret === undefined || expectedSecret === '') return refuse('workflow secret not configured');
@@ -87,7 +92,7 @@ export function verifyHighLevelWorkflowSecret(
   const a = createHash('sha256').update(given, 'utf8').digest();
   const b = createHash('sha256').update(expectedSecret, 'utf8').digest();
   return timingSafeEqual(a, b)
-    ? { ok: true, scheme: HIGHLEVEL_SCHEME_WORKFLOW_SECRET }
+    ? { ok: true, scheme: GOHIGHLEVEL_SCHEME_WORKFLOW_SECRET }
     : refuse('x-journey-secret mismatch');
 }
 
@@ -95,12 +100,12 @@ export function verifyHighLevelWorkflowSecret(
  * Which kind of delivery reached /webhooks/gohighlevel: a workflow webhook carries our
  * `x-journey-secret` header, a marketplace delivery does not.
  */
-export function highLevelDeliveryKind(headers: HighLevelHeaders): 'marketplace' | 'workflow' {
+export function goHighLevelDeliveryKind(headers: GoHighLevelHeaders): 'marketplace' | 'workflow' {
   return headers['x-journey-secret'] !== undefined ? 'workflow' : 'marketplace';
 }
 
 /** The trimmed header value; undefined when absent, blank or 'N/A'; null when repeated with different values. */
-function header(headers: HighLevelHeaders, name: string): string | undefined | null {
+function header(headers: GoHighLevelHeaders, name: string): string | undefined | null {
   const v = headers[name];
   const values = (Array.isArray(v) ? v : [v])
     .map((s) => (typeof s === 'string' ? s.trim() : ''))

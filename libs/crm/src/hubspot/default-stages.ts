@@ -1,15 +1,8 @@
 // Built-in HubSpot stage → Meta event mapping (SPEC "Stage mapping"). Data only: STAGE_MAP_FILE overrides
 // any entry per pipeline, and may map a stage to null ("do not send"). No pipeline = any pipeline.
-import type { CrmObjectType } from '../lifecycle-change';
+import { stageDefaults } from '../stage-rule';
 
-export interface HubspotStageMapping {
-  objectType: CrmObjectType;
-  stageField: string;
-  stage: string;
-  eventName: string;
-}
-
-const DEFAULTS: HubspotStageMapping[] = [
+export const HUBSPOT_DEFAULT_STAGES = stageDefaults([
   { objectType: 'deal', stageField: 'dealstage', stage: 'closedwon', eventName: 'DealWon' },
   { objectType: 'deal', stageField: 'dealstage', stage: 'qualifiedtobuy', eventName: 'QualifiedLead' },
   {
@@ -18,8 +11,4 @@ const DEFAULTS: HubspotStageMapping[] = [
     stage: 'salesqualifiedlead',
     eventName: 'QualifiedLead',
   },
-];
-
-export const HUBSPOT_DEFAULT_STAGES: readonly Readonly<HubspotStageMapping>[] = Object.freeze(
-  DEFAULTS.map((mapping) => Object.freeze(mapping)),
-);
+]);

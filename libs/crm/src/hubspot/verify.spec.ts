@@ -1,10 +1,5 @@
-import {
-  hubspotV1Signature,
-  hubspotV2Signature,
-  hubspotV3Signature,
-  hubspotV3SignedUri,
-  signHubspotV3,
-} from './sign';
+import { signHubspotV3 } from '@app/crm-testing';
+import { hubspotV1Signature, hubspotV2Signature, hubspotV3Signature, hubspotV3SignedUri } from './signature';
 import {
   hubspotRequestUri,
   hubspotRequestUriFromBase,

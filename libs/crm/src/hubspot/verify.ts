@@ -2,7 +2,7 @@
 // present (it is then the only scheme consulted), otherwise the legacy X-HubSpot-Signature (v2 or v1).
 import { timingSafeEqual } from 'node:crypto';
 import type { SignatureCheck } from '../lifecycle-change';
-import { hubspotV1Signature, hubspotV2Signature, hubspotV3Signature } from './sign';
+import { hubspotV1Signature, hubspotV2Signature, hubspotV3Signature } from './signature';
 
 /** A v3 timestamp older than this is refused (HubSpot's own rule). */
 export const HUBSPOT_MAX_TIMESTAMP_AGE_MS = 5 * 60_000;

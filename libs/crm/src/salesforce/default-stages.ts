@@ -1,12 +1,4 @@
-import type { CrmObjectType } from '../lifecycle-change';
-
-/** One built-in mapping, shaped like a STAGE_MAP_FILE rule: `{ objectType, stageField, stage, eventName }`. */
-export interface SalesforceStageRule {
-  objectType: CrmObjectType;
-  stageField: string;
-  stage: string;
-  eventName: string;
-}
+import { stageDefaults } from '../stage-rule';
 
 /**
  * Salesforce defaults (SPEC "Stage mapping"; crm-webhooks.md §3.7). Stage values are the picklist API
@@ -16,9 +8,9 @@ export interface SalesforceStageRule {
  * Lead `Closed - Converted` is included: it is the default converted status, and default orgs have no
  * `Qualified` status, so without it a default org never reports a qualified lead.
  */
-export const SALESFORCE_DEFAULT_STAGES: SalesforceStageRule[] = [
+export const SALESFORCE_DEFAULT_STAGES = stageDefaults([
   { objectType: 'opportunity', stageField: 'StageName', stage: 'Closed Won', eventName: 'DealWon' },
   { objectType: 'opportunity', stageField: 'StageName', stage: 'Qualification', eventName: 'QualifiedLead' },
   { objectType: 'lead', stageField: 'Status', stage: 'Qualified', eventName: 'QualifiedLead' },
   { objectType: 'lead', stageField: 'Status', stage: 'Closed - Converted', eventName: 'QualifiedLead' },
-];
+]);

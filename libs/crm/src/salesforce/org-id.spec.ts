@@ -1,4 +1,4 @@
-import { randomSalesforceId } from './build-message';
+import { randomSalesforceId } from '@app/crm-testing';
 import { isSalesforceId, orgIdMatches, toSalesforceId18 } from './org-id';
 
 describe('Salesforce ids', () => {

@@ -1,5 +1,5 @@
-// HubSpot request signatures (crm-webhooks.md §1.4): the three algorithms, shared by the verifier and by
-// the tooling that sends signed test deliveries. Plain functions over node:crypto.
+// HubSpot request signatures (crm-webhooks.md §1.4): the three algorithms, used by the verifier (and by
+// @app/crm-testing to sign test deliveries). Plain functions over node:crypto.
 import { createHash, createHmac } from 'node:crypto';
 
 export type HubspotSignatureScheme = 'v3' | 'v2' | 'v1';
@@ -61,22 +61,4 @@ export function hubspotV1Signature(input: Pick<HubspotSignatureInput, 'rawBody' 
     .update(Buffer.from(input.clientSecret, 'utf8'))
     .update(bodyBytes(input.rawBody))
     .digest('hex');
-}
-
-/** Headers (lower-case names) of a v3-signed request (a type alias, so it fits any header record). */
-export type HubspotV3Headers = {
-  'x-hubspot-signature-v3': string;
-  'x-hubspot-request-timestamp': string;
-};
-
-/**
- * Signs a request the way HubSpot does (v3), e.g. to send a test delivery to our own endpoint.
- * `method` defaults to POST, `timestamp` (epoch ms) to now.
- */
-export function signHubspotV3(
-  input: Omit<HubspotSignatureInput, 'method'> & { method?: string; timestamp?: number | string },
-): HubspotV3Headers {
-  const timestamp = String(input.timestamp ?? Date.now());
-  const signature = hubspotV3Signature({ ...input, method: input.method ?? 'POST', timestamp });
-  return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
 }

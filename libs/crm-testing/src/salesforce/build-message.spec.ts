@@ -1,6 +1,6 @@
+import { parseSalesforceOutboundMessage } from '@app/crm/salesforce/parse';
 import { buildOutboundMessage } from './build-message';
-import { parseSalesforceOutboundMessage } from './outbound-message';
-import { CAPTURED_CUSTOM_OBJECT_MESSAGE, REFERENCE_OPPORTUNITY_MESSAGE } from './test-fixtures';
+import { CAPTURED_CUSTOM_OBJECT_MESSAGE, REFERENCE_OPPORTUNITY_MESSAGE } from './fixtures';
 
 const ORG = '00De0000000pmu1EAA';
 const SAMPLE = {

@@ -1,6 +1,6 @@
+import { buildOutboundMessage, type OutboundNotificationInput } from '@app/crm-testing';
 import { CrmPayloadError } from '../lifecycle-change';
-import { buildOutboundMessage, type OutboundNotificationInput } from './build-message';
-import { parseSalesforceOutboundMessage, type SalesforceParseOptions } from './outbound-message';
+import { parseSalesforceOutboundMessage, type SalesforceParseOptions } from './parse';
 
 const ORG = '00De0000000pmu1EAA';
 const options: SalesforceParseOptions = { externalIdField: 'Journey_External_Id__c' };

@@ -2,8 +2,14 @@
 // captured message in redhotpenguin/perl-WebService-Salesforce-Message): for tests and for
 // `npm run webhook:test -- salesforce`.
 import { randomInt } from 'node:crypto';
-import { OUTBOUND_NS, SOAP_ENVELOPE_NS, SOBJECT_ENTERPRISE_NS, XSD_NS, XSI_NS } from './namespaces';
-import { isSalesforceId, toSalesforceId18 } from './org-id';
+import {
+  OUTBOUND_NS,
+  SOAP_ENVELOPE_NS,
+  SOBJECT_ENTERPRISE_NS,
+  XSD_NS,
+  XSI_NS,
+} from '@app/crm/salesforce/namespaces';
+import { isSalesforceId, toSalesforceId18 } from '@app/crm/salesforce/org-id';
 
 /** A field value; null is sent as `xsi:nil="true"`, undefined is left out. */
 export type SalesforceFieldValue = string | number | boolean | null | undefined;

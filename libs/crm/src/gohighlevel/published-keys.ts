@@ -1,12 +1,13 @@
-// HighLevel's published webhook verification keys (marketplace docs, see shared/reference/crm-webhooks.md).
+// HighLevel's published webhook verification keys (marketplace docs, see shared/reference/crm-webhooks.md §2.3):
+// the defaults of GHL_WEBHOOK_PUBLIC_KEY and GHL_WEBHOOK_RSA_PUBLIC_KEY (libs/config).
 
 /** Ed25519 key for `X-GHL-Signature`. */
-export const GHL_ED25519_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
+export const GOHIGHLEVEL_ED25519_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
 MCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg=
 -----END PUBLIC KEY-----`;
 
 /** Legacy RSA-4096 key for `X-WH-Signature`. */
-export const GHL_RSA_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
+export const GOHIGHLEVEL_RSA_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
 MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAokvo/r9tVgcfZ5DysOSC
 Frm602qYV0MaAiNnX9O8KxMbiyRKWeL9JpCpVpt4XHIcBOK4u3cLSqJGOLaPuXw6
 dO0t6Q/ZVdAV5Phz+ZtzPL16iCGeK9po6D6JHBpbi989mmzMryUnQJezlYJ3DVfB

@@ -1,12 +1,13 @@
 import { sha256Hex } from '@app/journey';
-import { CrmPayloadError } from '../lifecycle-change';
-import { buildOutboundMessage, type OutboundNotificationInput } from './build-message';
-import { parseSalesforceOutboundMessage, type SalesforceParseOptions } from './outbound-message';
 import {
+  buildOutboundMessage,
   CAPTURED_CUSTOM_OBJECT_MESSAGE,
   OTHER_PREFIXES_LEAD_MESSAGE,
   REFERENCE_OPPORTUNITY_MESSAGE,
-} from './test-fixtures';
+  type OutboundNotificationInput,
+} from '@app/crm-testing';
+import { CrmPayloadError } from '../lifecycle-change';
+import { parseSalesforceOutboundMessage, type SalesforceParseOptions } from './parse';
 
 const ORG = '00De0000000pmu1EAA';
 const receivedAt = new Date('2024-06-01T12:00:00.000Z');

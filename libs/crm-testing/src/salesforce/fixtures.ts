@@ -1,4 +1,4 @@
-// Sample Outbound Messages used by the specs (not exported from the package index).
+// Sample Outbound Messages used by the specs.
 
 /** crm-webhooks.md §3.2, verbatim (values illustrative). */
 export const REFERENCE_OPPORTUNITY_MESSAGE = `<?xml version="1.0" encoding="UTF-8"?>

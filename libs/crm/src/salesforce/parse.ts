@@ -235,7 +235,7 @@ function identityOf(
 /**
  * Parse one Outbound Message. Throws CrmPayloadError (`body` for the envelope, else the field's path)
  * for anything that is not a well-formed, DTD-free SOAP 1.1 `notifications` message of ≤ 100
- * notifications. Checking the organization against SALESFORCE_ORG_IDS is the caller's job (orgIdMatches).
+ * notifications. The organization is checked against SALESFORCE_ORG_IDS by verify.ts, on this result.
  */
 export function parseSalesforceOutboundMessage(
   rawXml: string,
