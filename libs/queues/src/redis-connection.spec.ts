@@ -10,6 +10,7 @@ describe('redisConnectionOptions', () => {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
+      enableAutoPipelining: true,
     });
     expect([1, 5, 50].map((attempt) => retryStrategy!(attempt))).toEqual([200, 1000, 2000]);
   });

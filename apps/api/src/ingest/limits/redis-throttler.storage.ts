@@ -36,10 +36,18 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
   private failing = false;
 
+  private readonly increments: (...args: string[]) => Promise<[number, number, number, number]>;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // A defined command runs as EVALSHA: the script is sent and compiled once, not with every request.
+    redis.defineCommand('journeyThrottleIncrement', { numberOfKeys: 2, lua: INCREMENT });
+    const command = (redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)
+      .journeyThrottleIncrement;
+    this.increments = (...args) => command.apply(redis, args) as Promise<[number, number, number, number]>;
+  }
 
   async increment(
     key: string,
@@ -50,15 +58,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   ): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:throttle:{${throttlerName}:${key}}`;
     try {
-      const [totalHits, ttlMs, blocked, blockMs] = (await this.redis.eval(
-        INCREMENT,
-        2,
+      const [totalHits, ttlMs, blocked, blockMs] = await this.increments(
         `${base}:hits`,
         `${base}:block`,
         String(ttl),
         String(limit),
         String(blockDuration),
-      )) as [number, number, number, number];
+      );
       this.failing = false;
       return {
         totalHits,

@@ -6,6 +6,11 @@ import { REDIS } from '@app/queues';
 
 const HOUR_MS = 3_600_000;
 
+const COUNT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
 /**
  * Caps the touchpoints one external_id may add per clock hour (MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR): a
  * script or a stuck tag looping on one visitor cannot fill the disk through a legitimate key or origin. The
@@ -13,10 +18,18 @@ const HOUR_MS = 3_600_000;
  */
 @Injectable()
 export class TouchpointCap {
+  private readonly count: (key: string, ttlMs: string) => Promise<number>;
+
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    // One EVALSHA per touchpoint: the count, and the key's expiry set by the hour's first touchpoint.
+    redis.defineCommand('journeyTouchpointCount', { numberOfKeys: 1, lua: COUNT });
+    const command = (redis as unknown as Record<string, (...args: string[]) => Promise<number>>)
+      .journeyTouchpointCount;
+    this.count = (key, ttlMs) => command.call(redis, key, ttlMs);
+  }
 
   /** True while this external_id is within its hourly allowance (this touchpoint counted). */
   async allows(externalId: string, now = Date.now()): Promise<boolean> {
@@ -24,11 +37,7 @@ export class TouchpointCap {
     const visitor = createHash('sha256').update(externalId).digest('hex').slice(0, 32);
     const key = `${this.config.queuePrefix}:tpcap:${hour}:${visitor}`;
     try {
-      const [[, count]] = (await this.redis
-        .multi()
-        .incr(key)
-        .pexpire(key, HOUR_MS + 60_000)
-        .exec()) as [[Error | null, number]];
+      const count = await this.count(key, String(HOUR_MS + 60_000));
       return count <= this.config.limits.touchpointsPerVisitorPerHour;
     } catch {
       return true;
