@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { GraphClient } from '@app/capi';
 import { AppConfig, ConfigModule } from '@app/config';
-import { HubspotApiClient, loadStageMap, StageMap } from '@app/crm';
+import { HubspotApiClient, hubspotAdapter, loadStageMap, StageMap } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
 import { assertOneProcessorPerQueue, QueuesModule, RedisModule } from '@app/queues';
@@ -69,7 +69,7 @@ export class WorkerModule {
         provide: HubspotApiClient,
         useFactory: () =>
           config.hubspot.accessToken
-            ? new HubspotApiClient({
+            ? hubspotAdapter.createApiClient({
                 apiUrl: config.hubspot.apiUrl,
                 accessToken: config.hubspot.accessToken,
                 externalIdProperty: config.hubspot.externalIdProperty,
