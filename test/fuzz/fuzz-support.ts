@@ -2,6 +2,7 @@
 // every journey/webhook/CAPI table around it, and generators of hostile bodies, headers and path segments.
 import fc from 'fast-check';
 import { Client } from 'pg';
+import { BODY_LIMIT_BYTES, sendOversized } from '../support/oversized-request';
 
 /** Fixed seed and runs: a failure is reproducible. FUZZ_SEED / FUZZ_RUNS explore locally; CI uses the defaults. */
 export const SEED = Number(process.env.FUZZ_SEED ?? 20260611);
@@ -49,27 +50,13 @@ export async function send(base: string, req: FuzzReq): Promise<FuzzRes> {
       : req.bytes
         ? Buffer.from(req.body, 'utf8')
         : req.body;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const response = await fetch(`${base}${req.path}`, { method: req.method, headers: req.headers, body });
-      return { status: response.status, text: await response.text() };
-    } catch (error) {
-      // The api answers an over-limit body (413) before reading it and closes the connection; on a busy
-      // machine the client may still be writing and get EPIPE/ECONNRESET instead of the answer. Ask again;
-      // a body over the limit that never gets through was refused (checkRequest still checks no row moved).
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      if (code !== 'EPIPE' && code !== 'ECONNRESET') throw error;
-      const size = body === undefined ? 0 : Buffer.byteLength(body);
-      if (attempt < 3) continue;
-      if (size > BODY_LIMIT_BYTES)
-        return { status: 413, text: `connection closed while sending ${size} bytes` };
-      throw error;
-    }
-  }
+  // An over-limit body is announced, not sent: the api refuses on Content-Length (see sendOversized).
+  const size = body === undefined ? 0 : Buffer.byteLength(body);
+  if (size > BODY_LIMIT_BYTES && req.method === 'POST')
+    return sendOversized(base, req.path, req.headers, size);
+  const response = await fetch(`${base}${req.path}`, { method: req.method, headers: req.headers, body });
+  return { status: response.status, text: await response.text() };
 }
-
-/** The api's body limit (apps/api configure-app.ts). */
-const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const short = (value: string, max = 300) =>
   value.length > max ? `${value.slice(0, max)}… (${value.length} chars)` : value;
