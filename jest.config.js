@@ -1,8 +1,8 @@
 // Two projects: fast unit tests next to the code, and end-to-end tests under test/ that start the real
 // API and worker processes (built into dist/) against real Postgres and Redis.
 const moduleNameMapper = {
-  '^@app/(config|journey|db|queues|observability|crm|crm-testing|capi)$': '<rootDir>/libs/$1/src',
-  '^@app/(config|journey|db|queues|observability|crm|crm-testing|capi)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(config|journey|db|queues|observability|crm|crm-testing|destinations)$': '<rootDir>/libs/$1/src',
+  '^@app/(config|journey|db|queues|observability|crm|crm-testing|destinations)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],

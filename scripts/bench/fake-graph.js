@@ -1,5 +1,5 @@
 // A minimal stand-in for Meta's Graph API, fast enough not to be what the pipeline benchmark measures:
-// `POST /v<version>/<pixel>/events` with the body GraphClient (libs/capi) sends, JSON
+// `POST /v<version>/<pixel>/events` with the body GraphClient (libs/destinations) sends, JSON
 // `{ data: [...], access_token }` (a form body with `data=<json>` or a query `access_token` work too).
 // Answers 200 `{ events_received, messages, fbtrace_id }` like Meta, and records when each event_id arrived.
 // test/fakes/graph-api.ts is the faithful fake; this one keeps no request bodies.

@@ -123,7 +123,7 @@ async function stuckCounts(sql) {
 
 /**
  * Match-key coverage of the run's sent events: per key, how many events' (linked) journeys knew it, how many
- * events carried it, and the gaps (knew it, did not carry it: a bug). `keys`: libs/capi's COVERAGE_KEYS.
+ * events carried it, and the gaps (knew it, did not carry it: a bug). `keys`: libs/destinations's COVERAGE_KEYS.
  */
 async function matchKeyCoverage(sql, keys) {
   const { rows } = await sql.query(

@@ -157,7 +157,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       perSecond: PACED_EVENTS_PER_S,
       graphTotal: 2 * events,
     });
-    const { COVERAGE_KEYS } = require(path.join(root, 'dist/libs/capi/src/linked-journeys.js'));
+    const { COVERAGE_KEYS } = require(path.join(root, 'dist/libs/destinations/src/linked-journeys.js'));
     const coverage = await matchKeyCoverage(sql, [...COVERAGE_KEYS]);
     // Read before stopping: VmHWM is the peak over seeding and both phases.
     const rss_mb = { api: peakRssMb(api.child.pid), worker: peakRssMb(worker.child.pid) };

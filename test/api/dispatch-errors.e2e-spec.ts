@@ -1,4 +1,4 @@
-import { capiEventId } from '@app/capi';
+import { capiEventId } from '@app/destinations';
 import { signHubspotV3 } from '@app/crm-testing';
 import { Json } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';

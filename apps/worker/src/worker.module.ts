@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { GraphClient } from '@app/capi';
+import { GraphClient } from '@app/destinations';
 import { AppConfig, ConfigModule } from '@app/config';
 import { HubspotApiClient, hubspotAdapter, loadStageMap, StageMap } from '@app/crm';
 import { DatabaseModule } from '@app/db';

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { destinationProblems, type DestinationsConfig, destinationsConfig } from './destination-environment';
 import { Environment } from './environment';
 
 /** Thrown at start-up when the environment is unusable; the message names every bad variable. */
@@ -56,6 +57,8 @@ export class AppConfig {
     /** False until both pixel id and token are set: lifecycle events then wait instead of being sent. */
     enabled: boolean;
   };
+  /** Google Ads, TikTok and LinkedIn (Meta is `meta`), and the dry-run switch. */
+  readonly destinations: DestinationsConfig;
   readonly hubspot: {
     clientSecret?: string;
     accessToken?: string;
@@ -101,6 +104,7 @@ export class AppConfig {
       partnerAgent: env.PARTNER_AGENT,
       enabled: Boolean(env.META_PIXEL_ID && env.META_ACCESS_TOKEN),
     };
+    this.destinations = destinationsConfig(env);
     this.hubspot = {
       clientSecret: env.HUBSPOT_CLIENT_SECRET,
       accessToken: env.HUBSPOT_ACCESS_TOKEN,
@@ -151,6 +155,7 @@ export class AppConfig {
     if (env.META_ACCESS_TOKEN && !env.META_PIXEL_ID) {
       problems.push('META_PIXEL_ID is required when META_ACCESS_TOKEN is set');
     }
+    problems.push(...destinationProblems(env));
     if (problems.length) throw new ConfigError(problems);
     return new AppConfig(env);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import type { CapiServerEvent } from '@app/capi';
+import type { CapiServerEvent } from '@app/destinations';
 import { PG_POOL } from './pg-pool';
 
 export interface QueuedCapiEvent {

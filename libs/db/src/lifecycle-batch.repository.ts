@@ -28,7 +28,7 @@ export interface JourneyWithTouches extends JourneyRow {
   linked_visitor_ids: string[];
 }
 
-/** Candidates fetched per joined visitor; the choosing rules (libs/capi) take at most 20 of them. */
+/** Candidates fetched per joined visitor; the choosing rules (libs/destinations) take at most 20 of them. */
 const LINKED_VISITORS_FETCHED = 20;
 /** Neighbours followed per visitor and hop (two hops: its links, then theirs). */
 const LINK_FAN_OUT = 50;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { COVERAGE_KEYS, CoverageKey } from '@app/capi';
+import { COVERAGE_KEYS, CoverageKey } from '@app/destinations';
 import { PG_POOL } from './pg-pool';
 import { PrismaService } from './prisma.service';
 

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { COVERAGE_KEYS } from '@app/capi';
+import { COVERAGE_KEYS } from '@app/destinations';
 import { KeyCoverageMeasure, PipelineStatsRepository } from '@app/db';
 import { MetricsService } from '@app/observability';
 import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';

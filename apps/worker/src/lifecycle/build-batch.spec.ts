@@ -1,5 +1,5 @@
 import type { JourneyWithTouches, LifecycleOutcome } from '@app/db';
-import { capiEventId } from '@app/capi';
+import { capiEventId } from '@app/destinations';
 import { journeyRow, lifecycleEvent } from '../../../../test/support/lifecycle-in-memory';
 import { buildBatch } from './build-batch';
 import type { GatedChange } from './lifecycle-steps';

@@ -7,7 +7,7 @@ import {
   isMetaLeadId,
   leadIdNote,
   validateCapiEvent,
-} from '@app/capi';
+} from '@app/destinations';
 import type { JourneyWithTouches } from '@app/db';
 import { dispatchGate } from '@app/journey';
 import { attributedTouches } from './attributed-touches';

@@ -1,4 +1,4 @@
-import type { CapiServerEvent } from '@app/capi';
+import type { CapiServerEvent } from '@app/destinations';
 import { InMemoryCapiEventStore } from '../../../../test/support/lifecycle-in-memory';
 import { handToDispatch } from './hand-to-dispatch';
 

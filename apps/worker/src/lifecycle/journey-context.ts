@@ -6,7 +6,7 @@ import {
   type JourneyContext,
   type TouchSummary,
   type VisitorFacts,
-} from '@app/capi';
+} from '@app/destinations';
 import type { AppConfig } from '@app/config';
 import { crmDisplayName, crmLeadEventSource } from '@app/crm';
 import type { JourneyRow } from '@app/db';
@@ -32,7 +32,7 @@ export interface LinkedJourneyContext {
 
 /**
  * The journey as the event builder needs it: the joined visitor's row, merged with the rows of the linked
- * visitors allowed to contribute (libs/capi's rules choose the click, keys and external_ids).
+ * visitors allowed to contribute (libs/destinations's rules choose the click, keys and external_ids).
  */
 export function journeyContext(
   row: JourneyRow,

@@ -1,5 +1,5 @@
 import type { LifecycleOutcome } from '@app/db';
-import type { CapiServerEvent } from '@app/capi';
+import type { CapiServerEvent } from '@app/destinations';
 import {
   InMemoryCapiEventStore,
   journeyRow,

@@ -4,8 +4,7 @@
  * no I/O: the worker fetches the candidates, these choose.
  */
 import { FBC_MAX_AGE_MS } from '@app/journey';
-import type { HashedKey } from './capi-input';
-import { HASHED_KEYS } from './build-event';
+import { HASHED_KEYS, type HashedKey } from './conversion';
 
 /** Linked visitors that may contribute to one event besides the joined one, the most recently seen first. */
 export const MAX_LINKED_VISITORS = 20;

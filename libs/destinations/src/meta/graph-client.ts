@@ -7,7 +7,7 @@
  */
 import type { CapiServerEvent } from './build-event';
 import { classifyGraphResponse, type GraphOutcome } from './graph-errors';
-import { MAX_EVENTS_PER_REQUEST } from './split-batch';
+import { MAX_EVENTS_PER_REQUEST } from '../split-batch';
 
 export interface GraphClientOptions {
   /** e.g. https://graph.facebook.com (META_GRAPH_URL). */

@@ -1,5 +1,5 @@
 import { sha256Hex } from '@app/journey';
-import { buildCapiEvent } from './build-event';
+import { buildCapiEvent } from './meta/build-event';
 import {
   contributingVisitors,
   knownMatchKeys,

@@ -1,5 +1,5 @@
 import { buildCapiEvent, validateCapiEvent, type CapiServerEvent } from './build-event';
-import type { CapiEventInput } from './capi-input';
+import type { CapiEventInput } from '../conversion';
 import { capiEventId } from './event-id';
 
 // meta-capi.md §9 vectors.

@@ -3,22 +3,8 @@
  * §3 and §5 (Conversion Leads): `action_source: system_generated`, `custom_data.event_source: crm`.
  */
 import { FBC_MAX_AGE_MS, sha256Hex } from '@app/journey';
-import type { CapiEventInput, HashedKey, TouchSummary } from './capi-input';
+import { type CapiEventInput, HASHED_KEYS, type HashedKey, type TouchSummary } from '../conversion';
 import { capiEventId } from './event-id';
-
-/** Hashed contact keys in the order they are written (Meta's customer-information table). */
-export const HASHED_KEYS: readonly HashedKey[] = [
-  'em',
-  'ph',
-  'fn',
-  'ln',
-  'db',
-  'ge',
-  'ct',
-  'st',
-  'zp',
-  'country',
-];
 
 export type CapiUserData = Partial<Record<HashedKey, string[]>> & {
   /** sha256 of our external_id, lower-cased and trimmed first. */

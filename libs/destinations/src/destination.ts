@@ -1,0 +1,64 @@
+/**
+ * The shape every ad platform folder (meta/, google/, tiktok/, linkedin/) implements. The worker knows only
+ * this: it asks each configured destination to build its event from the same Conversion, stores the
+ * decision per destination, and sends batches through `send`. Knows nothing of CRMs.
+ */
+import type { Conversion } from './conversion';
+
+export const PLATFORMS = ['meta', 'google', 'tiktok', 'linkedin'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/**
+ * What the platform answered, classified by its own documented error codes (never by HTTP status alone):
+ * - `accepted`: taken (Google: accepted for processing; `requestId` reads the outcome back later);
+ * - `invalid_event`: the request was refused for its events; `failedIndexes` names them when the platform
+ *   says which (LinkedIn's 422), else the batch is halved until the bad event is alone;
+ * - `config`: credentials or account set-up are wrong: the destination pauses until its credentials change;
+ * - `transient` / `throttled` / `unknown`: retried with back-off (`retryAfterMs` when the platform says).
+ */
+export type DestinationOutcome =
+  | { kind: 'accepted'; traceId?: string; requestId?: string }
+  | { kind: 'invalid_event'; message: string; traceId?: string; failedIndexes?: number[] }
+  | { kind: 'config'; message: string; traceId?: string }
+  | { kind: 'transient' | 'throttled' | 'unknown'; message: string; traceId?: string; retryAfterMs?: number };
+
+/** One request and its answer, kept for audit (hashed keys only, never a token). */
+export interface DestinationExchange {
+  /** What was sent (the JSON body), for the audit log. */
+  requestBody: unknown;
+  /** HTTP status; 0 when no answer came (network error, timeout). */
+  status: number;
+  responseBody: unknown;
+  durationMs: number;
+  outcome: DestinationOutcome;
+}
+
+/** A destination's decision for one conversion: an event to send, or why none is sent. */
+export type BuildDecision<P> =
+  { kind: 'send'; eventId: string; payload: P } | { kind: 'skip'; reason: string };
+
+export interface SendOptions {
+  /** Test mode for this request (Meta/TikTok test_event_code); a platform without one ignores it. */
+  testEventCode?: string;
+}
+
+export interface Destination<P = unknown> {
+  readonly platform: Platform;
+  /** For people: "Meta", "Google Ads", "TikTok", "LinkedIn". */
+  readonly displayName: string;
+  /** The account events go to (pixel id, Google Ads customer id, TikTok pixel code, LinkedIn "rules"). */
+  readonly accountId: string;
+  /** At most this many events per request. */
+  readonly maxBatch: number;
+  /** sha256 of the credentials in use: a pause made under other credentials is lifted. */
+  readonly credentialFingerprint: string;
+  /**
+   * The platform's event for this conversion, or why none is sent: event name not mapped for it, outside
+   * its send window, nothing it can match on. Pure: no I/O.
+   */
+  build(conversion: Conversion, now: Date): BuildDecision<P>;
+  /** Re-checks a stored payload before it is sent (a replay may carry one built by an older version). */
+  validate(payload: P, now: Date): string | undefined;
+  /** Sends one batch (≤ maxBatch); never throws for an answer, only classifies it. */
+  send(payloads: P[], options: SendOptions): Promise<DestinationExchange>;
+}
