@@ -1,4 +1,4 @@
-// Turns a pipeline run into figures: receipt → Graph latency per event (matched through capi_events, so the
+// Turns a pipeline run into figures: receipt → Graph latency per event (matched through dispatches, so the
 // figures never depend on re-deriving the project's event_id scheme), and where the time went per stage
 // (stored → relayed onto the queue → joined + CAPI event queued → at Graph), from the rows' timestamps.
 'use strict';
@@ -22,7 +22,7 @@ async function loadRows(sql) {
   const { rows } = await sql.query(
     `SELECT l.object_id, l.event_name, l.status, c.event_id, ${ms('l.created_at')} AS stored, ${ms('l.enqueued_at')} AS relayed,
             ${ms('c.created_at')} AS queued, ${ms('c.sent_at')} AS sent
-     FROM lifecycle_events l LEFT JOIN capi_events c ON c.lifecycle_event_id = l.id
+     FROM lifecycle_events l LEFT JOIN dispatches c ON c.lifecycle_event_id = l.id
      WHERE l.provider = 'hubspot'`,
   );
   return rows;
@@ -118,7 +118,7 @@ async function stuckCounts(sql) {
         row.n,
       ]),
     );
-  return { lifecycle_events: await count('lifecycle_events'), capi_events: await count('capi_events') };
+  return { lifecycle_events: await count('lifecycle_events'), dispatches: await count('dispatches') };
 }
 
 /**
@@ -130,7 +130,7 @@ async function matchKeyCoverage(sql, keys) {
     `SELECT k AS key, count(*) FILTER (WHERE k = ANY(known_keys))::int AS known,
        count(*) FILTER (WHERE (payload->'user_data') ? k)::int AS sent,
        count(*) FILTER (WHERE k = ANY(known_keys) AND NOT (payload->'user_data') ? k)::int AS gaps
-     FROM capi_events, unnest($1::text[]) k WHERE status = 'sent' AND known_keys <> '{}' GROUP BY k`,
+     FROM dispatches, unnest($1::text[]) k WHERE status = 'sent' AND known_keys <> '{}' GROUP BY k`,
     [keys],
   );
   const per_key = Object.fromEntries(rows.map((row) => [row.key, { known: row.known, sent: row.sent }]));

@@ -141,7 +141,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       await sleep(500); // let late duplicates (if any) arrive before counting them
       const figures = report({ rows: await loadRows(sql), receipts, graph, started, eventName });
       if (figures.unmatched)
-        throw new Error(`${figures.unmatched} event_ids at Graph match no capi_events row of this run`);
+        throw new Error(`${figures.unmatched} event_ids at Graph match no dispatches row of this run`);
       return { ...figures, events_per_s: Math.round(events / ((figures.last_at_graph - started) / 1000)) };
     };
 

@@ -62,7 +62,7 @@ describe('admin replays and listings', () => {
   const requestsFor = (eventId: string) =>
     t.graph.requests().filter((request) => request.data.some((event) => event.event_id === eventId));
   const capiRow = async (lifecycleEventId: string) =>
-    (await t.sql.query('SELECT * FROM capi_events WHERE lifecycle_event_id = $1', [lifecycleEventId]))
+    (await t.sql.query('SELECT * FROM dispatches WHERE lifecycle_event_id = $1', [lifecycleEventId]))
       .rows[0] as Json;
 
   let sent: Json;
@@ -102,7 +102,7 @@ describe('admin replays and listings', () => {
     expect(lifecycle.status).toBe('sent');
     // The Graph request of the replay is on the dispatch log.
     const { rows } = await t.sql.query(
-      `SELECT request_body FROM capi_requests WHERE request_body->>'test_event_code' = 'TEST123'`,
+      `SELECT request_body FROM destination_requests WHERE request_body->>'test_event_code' = 'TEST123'`,
     );
     expect(rows).toHaveLength(1);
   });
@@ -340,7 +340,7 @@ describe('admin replays while Redis is down', () => {
   it('answers 503 naming Redis and changes nothing in Postgres', async () => {
     const h = helpers(t);
     const sent = await h.wonDeal(9301);
-    const before = (await t.sql.query('SELECT * FROM capi_events WHERE lifecycle_event_id = $1', [sent.id]))
+    const before = (await t.sql.query('SELECT * FROM dispatches WHERE lifecycle_event_id = $1', [sent.id]))
       .rows[0];
     await redis.stop();
     const started = Date.now();
@@ -348,7 +348,7 @@ describe('admin replays while Redis is down', () => {
     expect(Date.now() - started).toBeLessThan(8000);
     expect(answer.status).toBe(503);
     expect((await json(answer)).message).toMatch(/Redis/);
-    const after = (await t.sql.query('SELECT * FROM capi_events WHERE lifecycle_event_id = $1', [sent.id]))
+    const after = (await t.sql.query('SELECT * FROM dispatches WHERE lifecycle_event_id = $1', [sent.id]))
       .rows[0];
     expect(after).toEqual(before);
     const lifecycle = (

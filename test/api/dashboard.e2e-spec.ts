@@ -50,7 +50,13 @@ describe('queue dashboard (/admin/queues)', () => {
           headers: auth,
         }),
       );
-      expect(listing.queues.map((q: { name: string }) => q.name).sort()).toEqual(['dispatch', 'lifecycle']);
+      expect(listing.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+        'dispatch',
+        'dispatch-google',
+        'dispatch-linkedin',
+        'dispatch-tiktok',
+        'lifecycle',
+      ]);
       const dispatch = listing.queues.find((q: { name: string }) => q.name === 'dispatch');
       expect(dispatch.counts.failed).toBe(1);
       expect(dispatch.jobs[0]).toMatchObject({ id: 'failing-job', failedReason: 'Graph said no' });

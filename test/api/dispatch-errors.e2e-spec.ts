@@ -53,7 +53,7 @@ describe('dispatch under Graph failures and bursts', () => {
     const event = await t.settled('7001');
     expect(event.status).toBe('sent');
     expect(t.graph.events().filter((sent) => sent.event_id === event.event_id)).toHaveLength(1);
-    const { rows } = await t.sql.query(`SELECT outcome FROM capi_requests ORDER BY created_at`);
+    const { rows } = await t.sql.query(`SELECT outcome FROM destination_requests ORDER BY created_at`);
     expect(rows.map((row) => row.outcome)).toEqual(['transient', 'transient', 'accepted']);
   });
 
@@ -135,12 +135,12 @@ describe('dispatch: Meta refusals', () => {
     const deadline = Date.now() + 15_000;
     let pause: Json | undefined;
     while (!pause && Date.now() < deadline) {
-      pause = (await t.sql.query('SELECT * FROM capi_destination_pauses')).rows[0];
+      pause = (await t.sql.query('SELECT * FROM destination_pauses')).rows[0];
       if (!pause) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(pause).toMatchObject({ destination: expect.any(String), reason: expect.any(String) });
     const { rows } = await t.sql.query(
-      `SELECT c.status, c.attempts FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id WHERE l.object_id = '6201'`,
+      `SELECT c.status, c.attempts FROM dispatches c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id WHERE l.object_id = '6201'`,
     );
     expect(rows[0]).toMatchObject({ status: 'queued', attempts: 1 });
     const requests = t.graph.requests().length;

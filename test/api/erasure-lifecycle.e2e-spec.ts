@@ -23,9 +23,9 @@ describe('erasure reaches lifecycle data, and erased journeys stay erased', () =
 
     const left = await t.sql.query(
       `SELECT (SELECT count(*)::int FROM lifecycle_events WHERE object_id = '4401') AS lifecycle,
-              (SELECT count(*)::int FROM capi_events WHERE event_id = $1) AS capi,
-              (SELECT count(*)::int FROM capi_requests WHERE request_body::text LIKE '%' || $1 || '%') AS in_requests,
-              (SELECT count(*)::int > 0 FROM capi_requests WHERE request_body::text LIKE '%' || $2 || '%') AS other_in_requests`,
+              (SELECT count(*)::int FROM dispatches WHERE event_id = $1) AS capi,
+              (SELECT count(*)::int FROM destination_requests WHERE request_body::text LIKE '%' || $1 || '%') AS in_requests,
+              (SELECT count(*)::int > 0 FROM destination_requests WHERE request_body::text LIKE '%' || $2 || '%') AS other_in_requests`,
       [erased.event_id, kept.event_id],
     );
     expect(left.rows[0]).toEqual({ lifecycle: 0, capi: 0, in_requests: 0, other_in_requests: true });

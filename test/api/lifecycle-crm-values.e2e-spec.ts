@@ -215,7 +215,7 @@ describe('CRM values, pipelines, validation and the envelope of dispatched event
     }
     // A payload stored by an older build with a raw email in it: it must never reach Meta.
     await t.sql.query(
-      `UPDATE capi_events SET payload = jsonb_set(payload, '{user_data,em}', '["8402@example.com"]')
+      `UPDATE dispatches SET payload = jsonb_set(payload, '{user_data,em}', '["8402@example.com"]')
        WHERE lifecycle_event_id = $1`,
       [events[1].id],
     );
@@ -251,7 +251,7 @@ describe('CRM values, pipelines, validation and the envelope of dispatched event
     expect(JSON.stringify(resent)).not.toContain('8402@example.com');
     expect(resent.every((request) => request.body.partner_agent === 'journey-store-0.1.0')).toBe(true);
     const { rows } = await t.sql.query(
-      `SELECT status, status_reason FROM capi_events WHERE lifecycle_event_id = $1`,
+      `SELECT status, status_reason FROM dispatches WHERE lifecycle_event_id = $1`,
       [events[1].id],
     );
     expect(rows[0]).toMatchObject({ status: 'parked', status_reason: parked.status_reason });

@@ -69,7 +69,7 @@ describe('linked journeys contribute to the CAPI event', () => {
     ]);
     expect(journey.dispatches[0].payload.user_data).toBeUndefined();
     expect(journey.dispatches[0].status).toBe('sent');
-    const { rows } = await t.sql.query('SELECT request_body::text AS body FROM capi_requests');
+    const { rows } = await t.sql.query('SELECT request_body::text AS body FROM destination_requests');
     for (const row of rows) expect(row.body).not.toContain(sha256Hex('14155550142'));
     const text = await (await fetch(`${t.api.url}/metrics`)).text();
     expect(text).not.toMatch(/^journey_match_key_gaps\{[^}]*\} [1-9]/m);

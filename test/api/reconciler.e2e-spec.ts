@@ -31,10 +31,10 @@ describe('work whose Redis job vanished is found and finished', () => {
   it('re-dispatches a queued CAPI event whose dispatch job is missing', async () => {
     await t.hubspotChange(5002, 'deal.propertyChange', 'dealstage', 'closedwon');
     const sent = await t.settled('5002', ['sent']);
-    const { rows } = await t.sql.query(`SELECT id FROM capi_events WHERE lifecycle_event_id = $1`, [sent.id]);
+    const { rows } = await t.sql.query(`SELECT id FROM dispatches WHERE lifecycle_event_id = $1`, [sent.id]);
     // As if the event had been queued and its job lost: queued in Postgres, its job id unknown to Redis.
     await t.sql.query(
-      `UPDATE capi_events SET status = 'queued', job_id = 'a-job-redis-lost', updated_at = now() - interval '10 seconds'
+      `UPDATE dispatches SET status = 'queued', job_id = 'a-job-redis-lost', updated_at = now() - interval '10 seconds'
        WHERE id = $1`,
       [rows[0].id],
     );
@@ -44,7 +44,7 @@ describe('work whose Redis job vanished is found and finished', () => {
     while (status === 'queued' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       ({ status, job_id: jobId } = (
-        await t.sql.query(`SELECT status, job_id FROM capi_events WHERE id = $1`, [rows[0].id])
+        await t.sql.query(`SELECT status, job_id FROM dispatches WHERE id = $1`, [rows[0].id])
       ).rows[0]);
     }
     expect(jobId).toMatch(new RegExp(`^${rows[0].id}-r\\d+$`)); // a new dispatch job took it

@@ -100,7 +100,7 @@ export interface Tally {
 export async function tally(t: PipelineEnv, ids: string[]): Promise<Tally> {
   const { rows } = await t.sql.query(
     `SELECT l.id, l.object_id, l.status, l.status_reason, c.event_id, l.enqueued_at, l.enqueue_count, l.job_id
-     FROM lifecycle_events l LEFT JOIN capi_events c ON c.lifecycle_event_id = l.id
+     FROM lifecycle_events l LEFT JOIN dispatches c ON c.lifecycle_event_id = l.id
      WHERE l.provider = 'hubspot' AND l.object_id = ANY($1)`,
     [ids],
   );
@@ -126,7 +126,7 @@ export async function deliveryReport(t: PipelineEnv, ids: string[]) {
   const atGraph = t.graph.events().filter((event) => eventIds.has(event.event_id as string));
   const uniqueAtGraph = new Set(atGraph.map((event) => event.event_id)).size;
   const { rows: capi } = await t.sql.query(
-    `SELECT c.status, count(*)::int AS n FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
+    `SELECT c.status, count(*)::int AS n FROM dispatches c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
      WHERE l.provider = 'hubspot' AND l.object_id = ANY($1) GROUP BY c.status`,
     [ids],
   );
@@ -149,7 +149,7 @@ export async function deliveryReport(t: PipelineEnv, ids: string[]) {
     capi: (
       await t.sql.query(
         `SELECT c.status, c.attempts, c.sent_at, r.outcome, r.response_status, r.event_count, r.created_at
-         FROM capi_events c LEFT JOIN capi_requests r ON r.id = c.request_id WHERE c.event_id = $1`,
+         FROM dispatches c LEFT JOIN destination_requests r ON r.id = c.request_id WHERE c.event_id = $1`,
         [eventId],
       )
     ).rows,
@@ -240,7 +240,7 @@ export interface Repeat {
  * the killed worker's request (one of the first `beforeRestart` Graph requests) was accepted, but no row was
  * marked sent with it (it was in flight: the worker died before its commit); the event then went once more,
  * identical (same event_id, event_name and payload, which Meta deduplicates), in the request that marked it
- * sent, from the restarted worker. Rows are tied to Graph requests by fbtrace_id (capi_requests.fbtrace_id ==
+ * sent, from the restarted worker. Rows are tied to Graph requests by fbtrace_id (destination_requests.trace_id ==
  * the fake's answer). Any other repeat (two sends by one worker, a different payload, three carriers) has a
  * `problem`.
  */
@@ -250,9 +250,9 @@ export async function repeatsAtGraph(
   beforeRestart: number,
 ): Promise<Repeat[]> {
   const { rows } = await t.sql.query(
-    `SELECT c.event_id, c.event_name, c.payload, l.object_id, r.fbtrace_id
-     FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
-     LEFT JOIN capi_requests r ON r.id = c.request_id
+    `SELECT c.event_id, c.event_name, c.payload, l.object_id, r.trace_id AS fbtrace_id
+     FROM dispatches c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
+     LEFT JOIN destination_requests r ON r.id = c.request_id
      WHERE l.provider = 'hubspot' AND l.object_id = ANY($1)`,
     [ids],
   );

@@ -17,7 +17,7 @@ export const TABLES = [
   'form_submissions',
   'webhook_deliveries',
   'lifecycle_events',
-  'capi_events',
+  'dispatches',
 ] as const;
 
 /** One statement, so the snapshot is consistent across tables. */

@@ -3,7 +3,7 @@
 import type { CrmLink, JourneyWithTouches, LifecycleEventRow, LifecycleOutcome, QuickJoinRow } from '@app/db';
 import type { LearnedHints } from '@app/journey';
 import type {
-  CapiEventStore,
+  DispatchStore,
   LearnedHintsStore,
   LifecycleEventStore,
 } from '../../apps/worker/src/lifecycle/lifecycle-steps';
@@ -104,23 +104,35 @@ export class InMemoryHintsStore implements LearnedHintsStore {
   }
 }
 
-type QueueInput = Parameters<CapiEventStore['queueMany']>[1][number];
+type QueueInput = Parameters<DispatchStore['queueMany']>[1][number];
+type Target = Parameters<DispatchStore['queueMany']>[0];
 
-/** capi_events with their two unique keys (lifecycle event, event_id) and the dispatch job claims. */
-export class InMemoryCapiEventStore implements CapiEventStore {
-  readonly rows: (QueueInput & { id: string; status: string; destination: string; jobId?: string })[] = [];
+/** dispatches with their two unique keys per destination (lifecycle event, event_id) and the job claims. */
+export class InMemoryDispatchStore implements DispatchStore {
+  readonly rows: (QueueInput & { id: string; platform: string; destination: string; jobId?: string })[] = [];
 
-  async queueMany(destination: string, inputs: QueueInput[]) {
+  async queueMany({ platform, destination }: Target, inputs: QueueInput[]) {
+    const mine = () =>
+      this.rows.filter((row) => row.platform === platform && row.destination === destination);
     for (const input of inputs) {
-      const taken = this.rows.some(
+      const skipped = mine().find(
+        (row) => row.lifecycleEventId === input.lifecycleEventId && row.status === 'skipped',
+      );
+      if (skipped)
+        Object.assign(skipped, {
+          status: input.status,
+          statusReason: input.statusReason,
+          payload: input.payload,
+        });
+      const taken = mine().some(
         (row) => row.lifecycleEventId === input.lifecycleEventId || row.eventId === input.eventId,
       );
-      if (!taken) this.rows.push({ ...input, id: `c${this.rows.length + 1}`, status: 'queued', destination });
+      if (!taken) this.rows.push({ ...input, id: `c${this.rows.length + 1}`, platform, destination });
     }
     return inputs.map((input) => {
       const owner =
-        this.rows.find((row) => row.lifecycleEventId === input.lifecycleEventId) ??
-        this.rows.find((row) => row.eventId === input.eventId)!;
+        mine().find((row) => row.lifecycleEventId === input.lifecycleEventId) ??
+        mine().find((row) => row.eventId === input.eventId)!;
       return { id: owner.id, status: owner.status, lifecycleEventId: owner.lifecycleEventId };
     });
   }

@@ -1,12 +1,12 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { GraphClient } from '@app/destinations';
 import { AppConfig, ConfigModule } from '@app/config';
 import { HubspotApiClient, hubspotAdapter, loadStageMap, StageMap } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
 import { assertOneProcessorPerQueue, QueuesModule, RedisModule } from '@app/queues';
-import { CapiBatcher } from './dispatch/capi-batcher';
-import { DispatchProcessor } from './dispatch/dispatch.processor';
+import { DestinationRegistry } from './dispatch/destination-registry';
+import { DispatchBatcher } from './dispatch/dispatch-batcher';
+import { DISPATCH_PROCESSORS } from './dispatch/dispatch.processor';
 import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
@@ -16,7 +16,7 @@ import { UnjoinedSweepProcessor } from './relay/unjoined-sweep.processor';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
 /**
- * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch, the
+ * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, dispatch per destination, the
  * unjoined sweep.
  */
 @Module({})
@@ -47,17 +47,9 @@ export class WorkerModule {
       LifecycleJoiner,
       CrmFactsReader,
       LifecycleProcessor,
-      CapiBatcher,
-      DispatchProcessor,
-      {
-        provide: GraphClient,
-        useFactory: () =>
-          new GraphClient({
-            graphUrl: config.meta.graphUrl,
-            apiVersion: config.meta.apiVersion,
-            partnerAgent: config.meta.partnerAgent,
-          }),
-      },
+      DestinationRegistry,
+      DispatchBatcher,
+      ...DISPATCH_PROCESSORS,
       {
         // The same mapping as the api's (changes stored without their pipeline are mapped again here);
         // a bad STAGE_MAP_FILE stops the worker at start-up too.

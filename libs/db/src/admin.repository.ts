@@ -33,7 +33,8 @@ export interface ReplayCandidate {
   event_id: string | null;
   status_reason: string | null;
   occurred_at: Date;
-  capi: { id: string; destination: string; status: string }[];
+  /** Its dispatches that carry an event (skipped ones have none to re-send). */
+  capi: { id: string; platform: string; destination: string; status: string }[];
 }
 
 /** What a replay overwrote, so it can be put back when the jobs could not be queued. */
@@ -83,7 +84,8 @@ export interface DispatchListRow {
   request_id: string | null;
   request_outcome: string | null;
   response_status: number | null;
-  fbtrace_id: string | null;
+  platform: string;
+  trace_id: string | null;
   request_at: Date | null;
 }
 
@@ -137,8 +139,9 @@ export class AdminRepository {
     const limit = where.param(max + 1);
     const { rows } = await this.pool.query<ReplayCandidate>(
       `SELECT le.id, le.status, le.event_name, le.event_id, le.status_reason, le.occurred_at,
-         COALESCE((SELECT json_agg(json_build_object('id', ce.id, 'destination', ce.destination, 'status', ce.status)
-           ORDER BY ce.created_at) FROM capi_events ce WHERE ce.lifecycle_event_id = le.id), '[]') AS capi
+         COALESCE((SELECT json_agg(json_build_object('id', ce.id, 'platform', ce.platform, 'destination', ce.destination,
+           'status', ce.status) ORDER BY ce.created_at) FROM dispatches ce
+           WHERE ce.lifecycle_event_id = le.id AND ce.status <> 'skipped'), '[]') AS capi
        FROM lifecycle_events le ${where} ORDER BY le.occurred_at, le.id LIMIT ${limit}`,
       where.params,
     );
@@ -160,7 +163,7 @@ export class AdminRepository {
     try {
       await client.query('BEGIN');
       const capi = await client.query<ReplayUndo['capi'][number] & { lifecycle_event_id: string }>(
-        `SELECT id, lifecycle_event_id, status, status_reason, test_event_code FROM capi_events
+        `SELECT id, lifecycle_event_id, status, status_reason, test_event_code FROM dispatches
          WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
         [capiEventIds],
       );
@@ -170,7 +173,7 @@ export class AdminRepository {
         [lifecycleIds],
       );
       await client.query(
-        `UPDATE capi_events SET status = 'queued', test_event_code = COALESCE($2, test_event_code),
+        `UPDATE dispatches SET status = 'queued', test_event_code = COALESCE($2, test_event_code),
            status_reason = $3, replay_count = replay_count + 1, last_replayed_at = now(), updated_at = now(),
            job_id = id::text || $4
          WHERE id = ANY($1::uuid[])`,
@@ -207,7 +210,7 @@ export class AdminRepository {
       await client.query('BEGIN');
       for (const row of undo.capi) {
         await client.query(
-          `UPDATE capi_events SET status = $2, status_reason = $3, test_event_code = $4,
+          `UPDATE dispatches SET status = $2, status_reason = $3, test_event_code = $4,
              replay_count = replay_count - 1, updated_at = now()
            WHERE id = $1 AND status = 'queued' AND status_reason = $5`,
           [row.id, row.status, row.status_reason, row.test_event_code, undo.note],
@@ -234,7 +237,8 @@ export class AdminRepository {
     if (!lifecycleEventIds.length) return 0;
     const { rowCount } = await this.pool.query(
       `UPDATE lifecycle_events SET status = 'pending', status_reason = $2, enqueued_at = NULL, updated_at = now()
-       WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM capi_events ce WHERE ce.lifecycle_event_id = lifecycle_events.id)`,
+       WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM dispatches ce WHERE ce.lifecycle_event_id = lifecycle_events.id
+         AND ce.status <> 'skipped')`,
       [lifecycleEventIds, note],
     );
     return rowCount ?? 0;
@@ -259,7 +263,7 @@ export class AdminRepository {
     return rows;
   }
 
-  /** CAPI events with the Graph request that last carried them (its outcome and fbtrace_id), newest first. */
+  /** Dispatches with the request that last carried them (its outcome and trace id), newest first. */
   async dispatches(filter: DispatchFilter, limit: number, cursor?: PageCursor): Promise<DispatchListRow[]> {
     const where = new Where();
     where.when(filter.status, (p) => `ce.status = ${p}`);
@@ -273,11 +277,11 @@ export class AdminRepository {
     }
     const max = where.param(limit + 1);
     const { rows } = await this.pool.query<DispatchListRow>(
-      `SELECT ce.id, ce.lifecycle_event_id, ce.destination, ce.event_id, ce.event_name, ce.status, ce.status_reason,
+      `SELECT ce.id, ce.lifecycle_event_id, ce.platform, ce.destination, ce.event_id, ce.event_name, ce.status, ce.status_reason,
          ce.attempts, ce.test_event_code, ce.replay_count, ce.last_replayed_at, ce.sent_at, ce.created_at, ce.updated_at,
          r.id AS request_id,
-         r.outcome AS request_outcome, r.response_status, r.fbtrace_id, r.created_at AS request_at
-       FROM capi_events ce LEFT JOIN capi_requests r ON r.id = ce.request_id
+         r.outcome AS request_outcome, r.response_status, r.trace_id, r.created_at AS request_at
+       FROM dispatches ce LEFT JOIN destination_requests r ON r.id = ce.request_id
        ${where} ORDER BY ce.created_at DESC, ce.id DESC LIMIT ${max}`,
       where.params,
     );

@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { Pool } from 'pg';
 import { AppConfig } from '@app/config';
 import { AdminRepository } from './admin.repository';
-import { CapiEventRepository } from './capi-event.repository';
+import { DispatchRepository } from './dispatch.repository';
 import { DatabaseHealthRepository } from './database-health.repository';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
@@ -36,7 +36,7 @@ const repositories = [
   LifecycleRelayRepository,
   LifecycleJoinRepository,
   LifecycleBatchRepository,
-  CapiEventRepository,
+  DispatchRepository,
   AdminRepository,
   PipelineStatsRepository,
   DatabaseHealthRepository,

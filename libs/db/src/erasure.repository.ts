@@ -33,7 +33,7 @@ export class ErasureRepository {
   ) {
     await cutFromRequestBodies(
       tx,
-      Prisma.sql`SELECT c.event_id FROM capi_events c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
+      Prisma.sql`SELECT c.event_id FROM dispatches c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
         WHERE l.visitor_id = ${visitorId}::uuid OR l.hints->>'external_id' = ${externalId}`,
     );
     await tx.$executeRaw`
@@ -50,10 +50,11 @@ export class ErasureRepository {
   private async eraseContributions(tx: Pick<PrismaService, '$executeRaw'>, visitorId: string) {
     await cutFromRequestBodies(
       tx,
-      Prisma.sql`SELECT event_id FROM capi_events WHERE ${visitorId}::uuid = ANY(contributor_visitor_ids)`,
+      Prisma.sql`SELECT event_id FROM dispatches WHERE ${visitorId}::uuid = ANY(contributor_visitor_ids)`,
     );
     await tx.$executeRaw`
-      UPDATE capi_events SET payload = payload - 'user_data', known_keys = '{}',
+      UPDATE dispatches SET payload = payload - 'user_data' - 'user' #- '{event,user}' #- '{event,userData}' #- '{event,adIdentifiers}',
+        known_keys = '{}',
         contributor_visitor_ids = array_remove(contributor_visitor_ids, ${visitorId}::uuid), updated_at = now()
       WHERE ${visitorId}::uuid = ANY(contributor_visitor_ids)`;
   }
@@ -83,16 +84,26 @@ export class ErasureRepository {
   }
 }
 
+/** Where each platform's request body lists its events, and the key holding the (shared) event id. */
+const REQUEST_EVENT_LISTS = [
+  { list: 'data', id: 'event_id' }, // Meta, TikTok
+  { list: 'events', id: 'transactionId' }, // Google Data Manager
+  { list: 'elements', id: 'eventId' }, // LinkedIn
+] as const;
+
 /**
- * Stored Graph request bodies hold many visitors' events: the erased events (`eventIds`, a query of event_id)
- * are cut out of every body that carried one, the rest of each body stays as it was sent.
+ * Stored request bodies hold many visitors' events: the erased events (`eventIds`, a query of event_id) are cut
+ * out of every body that carried one, the rest of each body stays as it was sent.
  */
-function cutFromRequestBodies(tx: Pick<PrismaService, '$executeRaw'>, eventIds: Prisma.Sql) {
-  return tx.$executeRaw`
-    WITH erased AS (${eventIds})
-    UPDATE capi_requests r SET request_body = jsonb_set(r.request_body, '{data}', COALESCE(
-      (SELECT jsonb_agg(e) FROM jsonb_array_elements(r.request_body->'data') e
-       WHERE e->>'event_id' NOT IN (SELECT event_id FROM erased)), '[]'::jsonb))
-    WHERE r.request_body ? 'data' AND EXISTS (
-      SELECT 1 FROM jsonb_array_elements(r.request_body->'data') e WHERE e->>'event_id' IN (SELECT event_id FROM erased))`;
+async function cutFromRequestBodies(tx: Pick<PrismaService, '$executeRaw'>, eventIds: Prisma.Sql) {
+  for (const { list, id } of REQUEST_EVENT_LISTS) {
+    const path = `{${list}}`;
+    await tx.$executeRaw`
+      WITH erased AS (${eventIds})
+      UPDATE destination_requests r SET request_body = jsonb_set(r.request_body, ${path}::text[], COALESCE(
+        (SELECT jsonb_agg(e) FROM jsonb_array_elements(r.request_body->${list}) e
+         WHERE e->>${id} NOT IN (SELECT event_id FROM erased)), '[]'::jsonb))
+      WHERE jsonb_typeof(r.request_body->${list}) = 'array' AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements(r.request_body->${list}) e WHERE e->>${id} IN (SELECT event_id FROM erased))`;
+  }
 }

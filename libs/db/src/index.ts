@@ -9,7 +9,7 @@ export * from './touchpoint.repository';
 export * from './visitor-gone.error';
 export * from './lifecycle-relay.repository';
 export * from './webhook-inbox.repository';
-export * from './capi-event.repository';
+export * from './dispatch.repository';
 export * from './lifecycle-join.repository';
 export * from './lifecycle-batch.repository';
 export * from './admin.repository';

@@ -21,7 +21,7 @@ export class JourneyRepository {
         lifecycleEvents: {
           orderBy: { occurredAt: 'asc' },
           take: 500,
-          include: { capiEvents: { include: { request: { select: { fbtraceId: true, createdAt: true } } } } },
+          include: { dispatches: { include: { request: { select: { traceId: true, createdAt: true } } } } },
         },
       },
     });
@@ -29,7 +29,7 @@ export class JourneyRepository {
     const contributorIds = [
       ...new Set(
         visitor.lifecycleEvents.flatMap((event) =>
-          event.capiEvents.flatMap((capi) => capi.contributorVisitorIds),
+          event.dispatches.flatMap((dispatch) => dispatch.contributorVisitorIds),
         ),
       ),
     ];

@@ -30,6 +30,8 @@ export interface JourneyWithTouches extends JourneyRow {
 
 /** Candidates fetched per joined visitor; the choosing rules (libs/destinations) take at most 20 of them. */
 const LINKED_VISITORS_FETCHED = 20;
+/** Click ids fetched per visitor, newest first (the builders take the latest per platform before the event). */
+const CLICK_IDS_FETCHED = 30;
 /** Neighbours followed per visitor and hop (two hops: its links, then theirs). */
 const LINK_FAN_OUT = 50;
 
@@ -153,6 +155,12 @@ export class LifecycleBatchRepository {
          COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('key_type', i.key_type, 'hash', i.hash))
           FROM visitor_identities vi JOIN identities i ON i.id = vi.identity_id WHERE vi.visitor_id = v.id), '[]') AS hashes,
          COALESCE((SELECT array_agg(t.is_bot) FROM touchpoints t WHERE t.visitor_id = v.id), '{}') AS bots,
+         COALESCE((SELECT json_agg(json_build_object('type', c.type, 'value', c.value, 'at', c.at) ORDER BY c.at DESC)
+           FROM (SELECT x.type, x.value, t.occurred_at AS at FROM touchpoints t
+             CROSS JOIN LATERAL (VALUES ('gclid', t.gclid), ('gbraid', t.gbraid), ('wbraid', t.wbraid),
+               ('ttclid', t.ttclid), ('msclkid', t.msclkid), ('li_fat_id', t.li_fat_id)) AS x(type, value)
+             WHERE t.visitor_id = v.id AND t.has_campaign AND x.value IS NOT NULL
+             ORDER BY t.occurred_at DESC LIMIT ${CLICK_IDS_FETCHED}) c), '[]') AS click_ids,
          ${touch('AND has_campaign', 'ASC')} AS first_touch,
          ${touch('AND has_campaign', 'DESC')} AS last_touch,
          ${touch('', 'ASC')} AS direct_touch,

@@ -42,6 +42,8 @@ export interface JourneyRow {
   hashes: { key_type: string; hash: string }[];
   bots: boolean[];
   last_seen_at: Date;
+  /** Other platforms' click ids on the visitor's touchpoints, newest first (at most CLICK_IDS_FETCHED). */
+  click_ids?: { type: string; value: string; at: string }[];
 }
 
 /**

@@ -86,25 +86,35 @@ export class LifecycleRelayRepository {
     );
   }
 
-  /** CAPI events still queued a while after their last change: their dispatch job should exist. */
-  async staleQueuedCapiEvents(
+  /** Dispatches still queued a while after their last change: their dispatch job should exist. */
+  async staleQueuedDispatches(
     olderThanMs: number,
     limit: number,
-  ): Promise<{ id: string; destination: string; jobId: string }[]> {
-    const { rows } = await this.pool.query<{ id: string; destination: string; job_id: string | null }>(
-      `SELECT id, destination, job_id FROM capi_events
+  ): Promise<{ id: string; platform: string; destination: string; jobId: string }[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      platform: string;
+      destination: string;
+      job_id: string | null;
+    }>(
+      `SELECT id, platform, destination, job_id FROM dispatches
        WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1 / 1000.0)
        ORDER BY updated_at LIMIT $2`,
       [olderThanMs, limit],
     );
     // Events queued before dispatch jobs carried batches have no job_id: their job id was the event id.
-    return rows.map((row) => ({ id: row.id, destination: row.destination, jobId: row.job_id ?? row.id }));
+    return rows.map((row) => ({
+      id: row.id,
+      platform: row.platform,
+      destination: row.destination,
+      jobId: row.job_id ?? row.id,
+    }));
   }
 
-  /** Hands still-queued CAPI events whose job is gone to a new dispatch job; returns those it took. */
-  async reassignCapiJob(ids: string[], jobId: string): Promise<string[]> {
+  /** Hands still-queued dispatches whose job is gone to a new dispatch job; returns those it took. */
+  async reassignDispatchJob(ids: string[], jobId: string): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `UPDATE capi_events SET job_id = $2, updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id`,
+      `UPDATE dispatches SET job_id = $2, updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id`,
       [ids, jobId],
     );
     return rows.map((row) => row.id);

@@ -55,13 +55,17 @@ export class PipelineStatsRepository {
     return groups.map(({ joinMethod, _count }) => ({ joinMethod: joinMethod!, count: _count._all }));
   }
 
-  async capiEventsByStatus(): Promise<GroupCount<'status'>[]> {
-    const groups = await this.prisma.capiEvent.groupBy({ by: ['status'], _count: { _all: true } });
-    return groups.map(({ status, _count }) => ({ status, count: _count._all }));
+  async dispatchesByPlatformAndStatus(): Promise<{ platform: string; status: string; count: number }[]> {
+    const groups = await this.prisma.dispatch.groupBy({ by: ['platform', 'status'], _count: { _all: true } });
+    return groups.map(({ platform, status, _count }) => ({ platform, status, count: _count._all }));
   }
 
   async graphRequestsByOutcome(): Promise<GroupCount<'outcome'>[]> {
-    const groups = await this.prisma.capiRequest.groupBy({ by: ['outcome'], _count: { _all: true } });
+    const groups = await this.prisma.destinationRequest.groupBy({
+      by: ['outcome'],
+      where: { platform: 'meta' },
+      _count: { _all: true },
+    });
     return groups.map(({ outcome, _count }) => ({ outcome, count: _count._all }));
   }
 
@@ -69,7 +73,8 @@ export class PipelineStatsRepository {
   async graphLatencyLastHour(): Promise<{ quantile: string; seconds: number }[]> {
     const { rows } = await this.pool.query<{ quantile: string; seconds: string }>(
       `SELECT q::text AS quantile, percentile_cont(q) WITHIN GROUP (ORDER BY duration_ms) / 1000.0 AS seconds
-       FROM capi_requests, unnest(ARRAY[0.5, 0.95, 0.99]) q WHERE created_at > now() - interval '1 hour' GROUP BY q`,
+       FROM destination_requests, unnest(ARRAY[0.5, 0.95, 0.99]) q
+       WHERE platform = 'meta' AND created_at > now() - interval '1 hour' GROUP BY q`,
     );
     return rows.map((row) => ({ quantile: row.quantile, seconds: Number(row.seconds) }));
   }
@@ -81,7 +86,8 @@ export class PipelineStatsRepository {
   async keyCoverage(measure: KeyCoverageMeasure): Promise<KeyCoverageRow[]> {
     const columns = COVERAGE_KEYS.map((key) => `${AGGREGATES[measure](key)} AS "${key}"`).join(', ');
     const { rows } = await this.pool.query<Record<string, string>>(
-      `SELECT event_name, ${columns} FROM capi_events WHERE status = 'sent' ${WHERE[measure]} GROUP BY 1`,
+      `SELECT event_name, ${columns} FROM dispatches WHERE platform = 'meta' AND status = 'sent' ${WHERE[measure]}
+       GROUP BY 1`,
     );
     return rows.map((row) => ({
       eventName: row.event_name,

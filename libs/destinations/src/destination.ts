@@ -48,6 +48,8 @@ export interface Destination<P = unknown> {
   readonly displayName: string;
   /** The account events go to (pixel id, Google Ads customer id, TikTok pixel code, LinkedIn "rules"). */
   readonly accountId: string;
+  /** How old (since the stage change) an event may be when sent (Meta 7 days, TikTok 28, Google/LinkedIn 90). */
+  readonly sendWindowMs: number;
   /** At most this many events per request. */
   readonly maxBatch: number;
   /** sha256 of the credentials in use: a pause made under other credentials is lifted. */

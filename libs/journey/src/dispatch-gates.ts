@@ -25,6 +25,11 @@ export interface DispatchGateInput {
   usPrivacyOptOut?: boolean;
   /** IAB GVL vendor id whose VendorConsents bit must also be set (see META_TCF_VENDOR_ID). */
   tcfVendorId?: number;
+  /**
+   * The longest send window among the configured destinations (default Meta's, MAX_EVENT_AGE_MS); each
+   * destination then applies its own.
+   */
+  maxAgeMs?: number;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -61,7 +66,11 @@ export function dispatchGate(input: DispatchGateInput): DispatchGateResult {
 
   const age = input.now.getTime() - input.occurredAt.getTime();
   if (Number.isNaN(age)) return { status: 'expired', reason: 'event_time_invalid' };
-  if (age > MAX_EVENT_AGE_MS) return { status: 'expired', reason: 'event_time_older_than_7_days' };
+  const maxAgeMs = input.maxAgeMs ?? MAX_EVENT_AGE_MS;
+  if (age > maxAgeMs) {
+    const days = Math.round((maxAgeMs + HOUR_MS) / (24 * HOUR_MS));
+    return { status: 'expired', reason: `event_time_older_than_${days}_days` };
+  }
   if (-age > MAX_EVENT_FUTURE_MS) return { status: 'expired', reason: 'event_time_in_future' };
 
   return input.usPrivacyOptOut ? { status: 'ok', ldu: { ...US_LDU } } : { status: 'ok' };

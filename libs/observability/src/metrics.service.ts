@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { capiMetrics } from './capi-metrics';
+import { destinationMetrics, lifecycleMetrics } from './pipeline-metrics';
 import { webhookMetrics } from './webhook-metrics';
 
 /** The process's Prometheus registry and the counters shared by the api and the worker. */
@@ -73,7 +73,8 @@ export class MetricsService {
   });
 
   readonly webhooks = webhookMetrics(this.registry);
-  readonly capi = capiMetrics(this.registry);
+  readonly lifecycle = lifecycleMetrics(this.registry).lifecycle;
+  readonly destination = destinationMetrics(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

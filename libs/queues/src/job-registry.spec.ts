@@ -5,7 +5,7 @@ import {
   PROCESSOR_METADATA,
   processedQueue,
 } from './job-registry';
-import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from './queue-names';
+import { DISPATCH_QUEUE, DISPATCH_QUEUES, LIFECYCLE_QUEUE } from './queue-names';
 import { UNJOINED_SWEEP_QUEUE } from './unjoined-sweep';
 
 // What @nestjs/bullmq's @Processor(queue) records (Nest's packages are ES modules Jest cannot load here).
@@ -22,6 +22,14 @@ class DispatchWork {}
 class SecondDispatchWork {}
 @Processor(UNJOINED_SWEEP_QUEUE)
 class SweepWork {}
+@Processor(DISPATCH_QUEUES.google)
+class GoogleWork {}
+@Processor(DISPATCH_QUEUES.tiktok)
+class TikTokWork {}
+@Processor(DISPATCH_QUEUES.linkedin)
+class LinkedInWork {}
+/** The other platforms' dispatch processors, each on its own queue. */
+const OTHER_PLATFORMS = [GoogleWork, TikTokWork, LinkedInWork];
 @Processor('lifecycel')
 class MisnamedWork {}
 class Helper {}
@@ -34,13 +42,14 @@ describe('assertOneProcessorPerQueue', () => {
         LifecycleWork,
         { provide: DispatchWork, useClass: DispatchWork },
         SweepWork,
+        ...OTHER_PLATFORMS,
         { provide: 'x', useValue: 1 },
       ]),
     ).not.toThrow();
   });
 
   it('refuses a produced queue without a processor, naming the queue', () => {
-    const check = () => assertOneProcessorPerQueue([LifecycleWork, SweepWork]);
+    const check = () => assertOneProcessorPerQueue([LifecycleWork, SweepWork, ...OTHER_PLATFORMS]);
     expect(check).toThrow(JobRegistryError);
     expect(check).toThrow(
       new Error('The worker cannot start: queue "dispatch" has no processor: its jobs would never run.'),
@@ -49,7 +58,13 @@ describe('assertOneProcessorPerQueue', () => {
 
   it('refuses a queue with two processors, naming the queue and both classes', () => {
     expect(() =>
-      assertOneProcessorPerQueue([LifecycleWork, DispatchWork, SecondDispatchWork, SweepWork]),
+      assertOneProcessorPerQueue([
+        LifecycleWork,
+        DispatchWork,
+        SecondDispatchWork,
+        SweepWork,
+        ...OTHER_PLATFORMS,
+      ]),
     ).toThrow(
       new Error(
         'The worker cannot start: queue "dispatch" has 2 processors (DispatchWork, SecondDispatchWork): keep one.',

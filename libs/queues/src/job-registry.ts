@@ -1,5 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
-import { PRODUCERS } from './producers';
+import { PRODUCED_QUEUES } from './producers';
 
 /**
  * Where @nestjs/bullmq's @Processor(queue) keeps its options ({ name: queue }); the package does not export
@@ -32,7 +32,7 @@ const classOf = (provider: Provider): Type | undefined =>
  */
 export function assertOneProcessorPerQueue(
   providers: readonly Provider[],
-  producedQueues: readonly string[] = PRODUCERS.map((producer) => producer.queue),
+  producedQueues: readonly string[] = PRODUCED_QUEUES,
 ): void {
   const processors = new Map<string, string[]>();
   for (const provider of providers) {

@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from './queue-names';
+import { DISPATCH_QUEUES, DispatchJob, DispatchPlatform, LIFECYCLE_QUEUE, LifecycleJob } from './queue-names';
 import {
   UNJOINED_SWEEP_JOB_OPTIONS,
   UNJOINED_SWEEP_QUEUE,
@@ -56,39 +56,84 @@ export class LifecycleProducer extends Producer<LifecycleJob> {
   }
 }
 
-/** One CAPI event of a replay: its own dispatch job. */
-export interface ReplayedCapiEvent {
-  capiEventId: string;
+/** One dispatch of a replay: its own dispatch job. */
+export interface ReplayedDispatch {
+  dispatchId: string;
+  platform: DispatchPlatform;
   destination: string;
   jobId: string;
 }
 
-export class DispatchProducer extends Producer<DispatchJob> {
-  static readonly queue = DISPATCH_QUEUE;
+/** Adds dispatch jobs to each platform's own queue. */
+export class DispatchProducer implements OnApplicationShutdown {
+  static readonly queues: readonly string[] = Object.values(DISPATCH_QUEUES);
+  private readonly producers: Record<DispatchPlatform, QueueProducer<DispatchJob>>;
 
-  /** One dispatch job for queued CAPI events of one destination. */
-  async enqueue(destination: string, capiEventIds: string[], opts: { jobId: string }): Promise<void> {
-    await this.queue.add('capi-events', { capiEventIds, destination }, { jobId: opts.jobId });
+  constructor(queues: Record<DispatchPlatform, Queue<DispatchJob>>, owned: boolean) {
+    this.producers = {
+      meta: new QueueProducer(queues.meta, owned),
+      google: new QueueProducer(queues.google, owned),
+      tiktok: new QueueProducer(queues.tiktok, owned),
+      linkedin: new QueueProducer(queues.linkedin, owned),
+    };
   }
 
-  /** One dispatch job per replayed CAPI event. */
-  async enqueueEach(events: readonly ReplayedCapiEvent[]): Promise<void> {
-    await this.queue.addBulk(
-      events.map(({ capiEventId, destination, jobId }) => ({
-        name: 'capi-event',
-        data: { capiEventIds: [capiEventId], destination },
-        opts: { jobId },
-      })),
+  /** One dispatch job for queued dispatches of one destination. */
+  async enqueue(
+    platform: DispatchPlatform,
+    destination: string,
+    dispatchIds: string[],
+    opts: { jobId: string },
+  ): Promise<void> {
+    await this.producers[platform].add('dispatches', { dispatchIds, destination }, opts.jobId);
+  }
+
+  /** One dispatch job per replayed dispatch, on its platform's queue. */
+  async enqueueEach(dispatches: readonly ReplayedDispatch[]): Promise<void> {
+    await Promise.all(
+      Object.entries(this.producers).map(([platform, producer]) => {
+        const mine = dispatches.filter((dispatch) => dispatch.platform === platform);
+        return mine.length
+          ? producer.addBulk(
+              mine.map(({ dispatchId, destination, jobId }) => ({
+                name: 'dispatch',
+                data: { dispatchIds: [dispatchId], destination },
+                opts: { jobId },
+              })),
+            )
+          : undefined;
+      }),
     );
   }
 
   /** Resolves once connected (a fail-fast connection rejects while Redis is down). */
   async waitUntilReady(): Promise<void> {
-    await this.queue.waitUntilReady();
+    await Promise.all(Object.values(this.producers).map((producer) => producer.waitUntilReady()));
   }
 
-  /** Jobs waiting or delayed: a cheap read that fails at once when a fail-fast connection is down. */
-  count(): Promise<number> {
+  /** Jobs waiting or delayed on every platform's queue: fails at once when a fail-fast connection is down. */
+  async count(): Promise<number> {
+    const counts = await Promise.all(Object.values(this.producers).map((producer) => producer.count()));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(Object.values(this.producers).map((producer) => producer.onApplicationShutdown()));
+  }
+}
+
+/** A plain producer on one queue (the dispatch producer holds one per platform). */
+class QueueProducer<T> extends Producer<T> {
+  add(name: string, data: T, jobId: string) {
+    return (this.queue as Queue).add(name, data, { jobId });
+  }
+  addBulk(jobs: { name: string; data: T; opts: { jobId: string } }[]) {
+    return (this.queue as Queue).addBulk(jobs);
+  }
+  waitUntilReady() {
+    return this.queue.waitUntilReady();
+  }
+  count() {
     return this.queue.count();
   }
 }
@@ -106,5 +151,9 @@ export class UnjoinedSweepProducer extends Producer<unknown> {
   }
 }
 
-/** Every producer: the queues they write to are the ones the worker must process (see job-registry.ts). */
-export const PRODUCERS = [LifecycleProducer, DispatchProducer, UnjoinedSweepProducer] as const;
+/** Every queue a producer writes to: the worker must process each (see job-registry.ts). */
+export const PRODUCED_QUEUES: readonly string[] = [
+  LifecycleProducer.queue,
+  ...DispatchProducer.queues,
+  UnjoinedSweepProducer.queue,
+];

@@ -1,21 +1,34 @@
 /** BullMQ queues. Job ids are derived from Postgres row ids, so a re-enqueued row is never a second job. */
 export const LIFECYCLE_QUEUE = 'lifecycle';
 
-/** One queue per concern; dispatch jobs carry their destination (pixel) so batches never mix pixels. */
+/**
+ * One dispatch queue per ad platform, so a platform that is down or throttled never holds another's jobs
+ * (each has its own concurrency, retries and back-off). Meta's keeps the name it had when it was the only one:
+ * jobs queued before an upgrade still run.
+ */
 export const DISPATCH_QUEUE = 'dispatch';
+export const DISPATCH_QUEUES = {
+  meta: DISPATCH_QUEUE,
+  google: 'dispatch-google',
+  tiktok: 'dispatch-tiktok',
+  linkedin: 'dispatch-linkedin',
+} as const;
+export type DispatchPlatform = keyof typeof DISPATCH_QUEUES;
+export const DISPATCH_PLATFORMS = Object.keys(DISPATCH_QUEUES) as DispatchPlatform[];
 
 /**
- * Payload of a dispatch job: queued CAPI events of one destination (the batch a lifecycle job produced, or
- * one event). `capiEventId` is the one-event shape of jobs queued before batching.
+ * Payload of a dispatch job: queued dispatches of one destination (the batch a lifecycle job produced, or one
+ * event). `capiEventIds` / `capiEventId` are the shapes of Meta jobs queued before other platforms existed.
  */
 export interface DispatchJob {
+  dispatchIds?: string[];
   capiEventIds?: string[];
   capiEventId?: string;
   destination: string;
 }
 
-export const capiEventIdsOf = (job: DispatchJob): string[] =>
-  job.capiEventIds ?? (job.capiEventId ? [job.capiEventId] : []);
+export const dispatchIdsOf = (job: DispatchJob): string[] =>
+  job.dispatchIds ?? job.capiEventIds ?? (job.capiEventId ? [job.capiEventId] : []);
 
 /**
  * Payload of a lifecycle job: a batch of stored lifecycle events to join and send. One job per batch keeps
@@ -40,8 +53,8 @@ export const DEFAULT_JOB_OPTIONS = {
 } as const;
 
 /**
- * Dispatch retries outlast a Graph outage of hours (2 s doubling, 14 attempts ≈ 9 h in all), well inside
- * Meta's 7-day window; events that age past it are parked as expired before any send.
+ * Dispatch retries outlast a platform outage of hours (2 s doubling, 14 attempts ≈ 9 h in all), well inside
+ * every platform's window; events that age past it are parked as expired before any send.
  */
 export const DISPATCH_JOB_OPTIONS = {
   ...DEFAULT_JOB_OPTIONS,

@@ -3,14 +3,24 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { DispatchProducer, LifecycleProducer, UnjoinedSweepProducer } from './producers';
-import { DEFAULT_JOB_OPTIONS, DISPATCH_JOB_OPTIONS, DISPATCH_QUEUE, LIFECYCLE_QUEUE } from './queue-names';
+import {
+  DEFAULT_JOB_OPTIONS,
+  DISPATCH_JOB_OPTIONS,
+  DISPATCH_QUEUES,
+  DispatchJob,
+  DispatchPlatform,
+  LIFECYCLE_QUEUE,
+} from './queue-names';
 import { redisConnectionOptions, RedisUse } from './redis-connection';
 import { UNJOINED_SWEEP_JOB_OPTIONS, UNJOINED_SWEEP_QUEUE } from './unjoined-sweep';
 
 /** Each queue's job options: every producer of a queue, in either app, adds jobs with these. */
 const JOB_OPTIONS = {
   [LIFECYCLE_QUEUE]: DEFAULT_JOB_OPTIONS,
-  [DISPATCH_QUEUE]: DISPATCH_JOB_OPTIONS,
+  [DISPATCH_QUEUES.meta]: DISPATCH_JOB_OPTIONS,
+  [DISPATCH_QUEUES.google]: DISPATCH_JOB_OPTIONS,
+  [DISPATCH_QUEUES.tiktok]: DISPATCH_JOB_OPTIONS,
+  [DISPATCH_QUEUES.linkedin]: DISPATCH_JOB_OPTIONS,
   [UNJOINED_SWEEP_QUEUE]: UNJOINED_SWEEP_JOB_OPTIONS,
 } as const;
 type QueueName = keyof typeof JOB_OPTIONS;
@@ -50,6 +60,18 @@ function ownFailFastQueue<T>(config: AppConfig, name: QueueName, onError: (error
   return queue;
 }
 
+/** A queue per platform, by the platform's dispatch queue name. */
+function perPlatform(
+  queue: (name: (typeof DISPATCH_QUEUES)[DispatchPlatform]) => Queue<DispatchJob>,
+): Record<DispatchPlatform, Queue<DispatchJob>> {
+  return {
+    meta: queue(DISPATCH_QUEUES.meta),
+    google: queue(DISPATCH_QUEUES.google),
+    tiktok: queue(DISPATCH_QUEUES.tiktok),
+    linkedin: queue(DISPATCH_QUEUES.linkedin),
+  };
+}
+
 /**
  * The BullMQ queues (prefix QUEUE_PREFIX, each with its job options) and their typed producers, the only
  * way the apps add jobs. The queues registered here also serve the worker's processors and the api's
@@ -63,7 +85,7 @@ export class QueuesModule {
    */
   static forApi(config: AppConfig): DynamicModule {
     const logger = new Logger(DispatchProducer.name);
-    const bull = registered(config, 'producer', [LIFECYCLE_QUEUE, DISPATCH_QUEUE]);
+    const bull = registered(config, 'producer', [LIFECYCLE_QUEUE, ...Object.values(DISPATCH_QUEUES)]);
     return {
       module: QueuesModule,
       global: true,
@@ -73,7 +95,7 @@ export class QueuesModule {
           provide: DispatchProducer,
           useFactory: () =>
             new DispatchProducer(
-              ownFailFastQueue(config, DISPATCH_QUEUE, reportOutageOnce(logger, 'replays')),
+              perPlatform((name) => ownFailFastQueue(config, name, reportOutageOnce(logger, 'replays'))),
               true,
             ),
         },
@@ -88,7 +110,11 @@ export class QueuesModule {
    * outage itself).
    */
   static forWorker(config: AppConfig): DynamicModule {
-    const bull = registered(config, 'worker', [LIFECYCLE_QUEUE, DISPATCH_QUEUE, UNJOINED_SWEEP_QUEUE]);
+    const bull = registered(config, 'worker', [
+      LIFECYCLE_QUEUE,
+      ...Object.values(DISPATCH_QUEUES),
+      UNJOINED_SWEEP_QUEUE,
+    ]);
     return {
       module: QueuesModule,
       global: true,
@@ -104,8 +130,12 @@ export class QueuesModule {
         },
         {
           provide: DispatchProducer,
-          inject: [getQueueToken(DISPATCH_QUEUE)],
-          useFactory: (queue: Queue) => new DispatchProducer(queue, false),
+          inject: Object.values(DISPATCH_QUEUES).map((name) => getQueueToken(name)),
+          useFactory: (...queues: Queue<DispatchJob>[]) =>
+            new DispatchProducer(
+              perPlatform((name) => queues[Object.values(DISPATCH_QUEUES).indexOf(name)]),
+              false,
+            ),
         },
         {
           provide: UnjoinedSweepProducer,

@@ -33,8 +33,11 @@ function presentLifecycleEvent(row: LifecycleEventListRow) {
 
 function presentDispatch(row: DispatchListRow) {
   return {
+    dispatch_id: row.id,
+    // The name from when Meta was the only destination, kept for existing clients.
     capi_event_id: row.id,
     lifecycle_event_id: row.lifecycle_event_id,
+    platform: row.platform,
     destination: row.destination,
     event_id: row.event_id,
     event_name: row.event_name,
@@ -50,7 +53,9 @@ function presentDispatch(row: DispatchListRow) {
     request_id: row.request_id,
     request_outcome: row.request_outcome,
     response_status: row.response_status,
-    fbtrace_id: row.fbtrace_id,
+    trace_id: row.trace_id,
+    // Meta's name for its trace id, kept for existing clients.
+    fbtrace_id: row.platform === 'meta' ? row.trace_id : null,
     request_at: iso(row.request_at),
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { AdminRepository, ReplayCandidate } from '@app/db';
 import { MAX_EVENT_AGE_MS } from '@app/journey';
-import { DispatchProducer } from '@app/queues';
+import { DispatchPlatform, DispatchProducer } from '@app/queues';
 import { badRequest } from '../common/validation';
 import { MAX_REPLAY_IDS, ReplayBody } from './admin.dto';
 import { timeRange } from './pagination';
@@ -149,7 +149,8 @@ export class ReplayService {
       await withTimeout(
         this.dispatch.enqueueEach(
           capi.map((row) => ({
-            capiEventId: row.id,
+            dispatchId: row.id,
+            platform: row.platform as DispatchPlatform,
             destination: row.destination,
             jobId: `${row.id}${jobIdSuffix}`,
           })),

@@ -3,7 +3,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';
+import { DISPATCH_QUEUES, LIFECYCLE_QUEUE } from '@app/queues';
 import { dashboardAuth } from './dashboard-auth';
 import { OperationsMetrics } from './operations-metrics';
 
@@ -28,7 +28,7 @@ export class DashboardModule {
         }),
         BullBoardModule.forFeature(
           { name: LIFECYCLE_QUEUE, adapter: BullMQAdapter },
-          { name: DISPATCH_QUEUE, adapter: BullMQAdapter },
+          ...Object.values(DISPATCH_QUEUES).map((name) => ({ name, adapter: BullMQAdapter })),
         ),
       ],
       // Queue-depth and pipeline gauges need the same queues as the dashboard.

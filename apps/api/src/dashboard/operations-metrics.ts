@@ -1,11 +1,12 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { COVERAGE_KEYS } from '@app/destinations';
 import { KeyCoverageMeasure, PipelineStatsRepository } from '@app/db';
 import { MetricsService } from '@app/observability';
-import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from '@app/queues';
+import { DISPATCH_QUEUES, LIFECYCLE_QUEUE } from '@app/queues';
 
 /**
  * Pipeline figures read at scrape time from where they live (Postgres and the queues), so the api's
@@ -19,13 +20,18 @@ export class OperationsMetrics implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly stats: PipelineStatsRepository,
     @InjectQueue(LIFECYCLE_QUEUE) private readonly lifecycle: Queue,
-    @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue,
+    private readonly modules: ModuleRef,
   ) {}
 
   onModuleInit(): void {
     const registers = [this.metrics.registry];
     const stats = this.stats;
-    const queues = [this.lifecycle, this.dispatch];
+    const queues = [
+      this.lifecycle,
+      ...Object.values(DISPATCH_QUEUES).map((name) =>
+        this.modules.get<Queue>(getQueueToken(name), { strict: false }),
+      ),
+    ];
     // Emptied before the read, so a label that no longer has rows disappears.
     const refill = async <T>(gauge: Gauge<string>, read: Promise<T[]>, set: (row: T) => void) => {
       gauge.reset();
@@ -54,12 +60,14 @@ export class OperationsMetrics implements OnModuleInit {
       },
     });
     new Gauge({
-      name: 'journey_capi_events',
-      help: 'CAPI events by status (queued, sent, parked, failed)',
-      labelNames: ['status'],
+      name: 'journey_dispatches',
+      help: 'Dispatches by platform and status (queued, sent, parked, failed, skipped, dry_run)',
+      labelNames: ['platform', 'status'],
       registers,
       async collect() {
-        await refill(this, stats.capiEventsByStatus(), ({ status, count }) => this.set({ status }, count));
+        await refill(this, stats.dispatchesByPlatformAndStatus(), ({ platform, status, count }) =>
+          this.set({ platform, status }, count),
+        );
       },
     });
     new Gauge({

@@ -104,25 +104,28 @@ export function presentJourney(journey: JourneyRecord) {
       note: event.note,
     })),
     dispatches: journey.lifecycleEvents.flatMap((event) =>
-      event.capiEvents.map((capi) => ({
+      event.dispatches.map((dispatch) => ({
         lifecycle_event_id: event.id,
-        destination: capi.destination,
-        event_id: capi.eventId,
-        event_name: capi.eventName,
-        status: capi.status,
-        status_reason: capi.statusReason,
-        attempts: capi.attempts,
-        test_event_code: capi.testEventCode,
-        replay_count: capi.replayCount,
-        last_replayed_at: iso(capi.lastReplayedAt),
-        sent_at: iso(capi.sentAt),
-        fbtrace_id: capi.request?.fbtraceId ?? null,
+        platform: dispatch.platform,
+        destination: dispatch.destination,
+        event_id: dispatch.eventId,
+        event_name: dispatch.eventName,
+        status: dispatch.status,
+        status_reason: dispatch.statusReason,
+        attempts: dispatch.attempts,
+        test_event_code: dispatch.testEventCode,
+        replay_count: dispatch.replayCount,
+        last_replayed_at: iso(dispatch.lastReplayedAt),
+        sent_at: iso(dispatch.sentAt),
+        trace_id: dispatch.request?.traceId ?? null,
+        // Meta's name for its trace id, kept for existing clients.
+        fbtrace_id: dispatch.platform === 'meta' ? (dispatch.request?.traceId ?? null) : null,
         // The visitors whose journeys the event carries: this one, then linked ones (null once erased).
-        contributors: capi.contributorVisitorIds.map((visitorId) => ({
+        contributors: dispatch.contributorVisitorIds.map((visitorId) => ({
           visitor_id: visitorId,
           external_id: journey.contributorExternalIds.get(visitorId) ?? null,
         })),
-        payload: capi.payload,
+        payload: dispatch.payload,
       })),
     ),
   };

@@ -1,5 +1,5 @@
-import type { JourneyWithTouches, LifecycleOutcome } from '@app/db';
-import { capiEventId } from '@app/destinations';
+import type { JourneyWithTouches } from '@app/db';
+import { capiEventId, MetaDestination } from '@app/destinations';
 import { journeyRow, lifecycleEvent } from '../../../../test/support/lifecycle-in-memory';
 import { buildBatch } from './build-batch';
 import type { GatedChange } from './lifecycle-steps';
@@ -9,6 +9,14 @@ const settings = {
   defaultCurrency: 'EUR',
   leadIdSource: (provider: string) => `${provider} lead field`,
   now,
+  destinations: [
+    new MetaDestination({
+      pixelId: '123456',
+      accessToken: 'token-0123456789',
+      graphUrl: 'http://127.0.0.1:1',
+      apiVersion: 'v24.0',
+    }),
+  ],
 };
 
 function gated(
@@ -25,12 +33,13 @@ function gated(
 }
 
 describe('buildBatch', () => {
-  it('builds the CAPI event of a gated change with its event id, contributors and note', () => {
-    const outcomes: LifecycleOutcome[] = [];
-    const [built] = buildBatch([gated({ value: '120.5', lead_id: 'L-1' })], settings, outcomes);
-    expect(outcomes).toEqual([]);
+  it("builds each destination's event of a gated change with its event id, contributors and note", () => {
+    const [built] = buildBatch([gated({ value: '120.5', lead_id: 'L-1' })], settings);
     expect(built.eventId).toBe(capiEventId('hubspot:deal:d1', 'Purchase'));
-    expect(built.payload).toMatchObject({
+    expect(built.decisions).toHaveLength(1);
+    const [{ platform, destination, decision }] = built.decisions;
+    expect([platform, destination, decision.kind]).toEqual(['meta', '123456', 'send']);
+    expect(decision.kind === 'send' && decision.payload).toMatchObject({
       event_name: 'Purchase',
       event_id: built.eventId,
       event_time: Math.floor(new Date('2026-01-10T12:00:00Z').getTime() / 1000),
@@ -42,18 +51,10 @@ describe('buildBatch', () => {
     );
   });
 
-  it('records an event that does not validate instead of building it', () => {
-    const outcomes: LifecycleOutcome[] = [];
-    expect(buildBatch([gated({ id: 'e9', event_name: ' ' })], settings, outcomes)).toEqual([]);
-    expect(outcomes).toEqual([
-      {
-        id: 'e9',
-        visitorId: 'v1',
-        joinMethod: 'email',
-        status: 'invalid',
-        statusReason: 'not sent: the event failed validation before sending (event_name_missing)',
-        note: null,
-      },
+  it('has a destination skip an event that does not validate, saying why', () => {
+    const [built] = buildBatch([gated({ id: 'e9', event_name: ' ' })], settings);
+    expect(built.decisions.map((entry) => entry.decision)).toEqual([
+      { kind: 'skip', reason: 'not sent: the event failed validation before sending (event_name_missing)' },
     ]);
   });
 });

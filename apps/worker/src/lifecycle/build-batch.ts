@@ -1,27 +1,34 @@
 import {
-  buildCapiEvent,
   capiEventId,
-  type CapiServerEvent,
+  type BuildDecision,
+  type Conversion,
+  type Destination,
   eventValue,
-  invalidReason,
   isMetaLeadId,
   leadIdNote,
-  validateCapiEvent,
 } from '@app/destinations';
 import type { JourneyWithTouches } from '@app/db';
 import { dispatchGate } from '@app/journey';
 import { attributedTouches } from './attributed-touches';
 import { journeyContext, leadEventSource } from './journey-context';
-import type { GatedChange, Outcomes } from './lifecycle-steps';
+import type { GatedChange } from './lifecycle-steps';
 
-/** A built, valid CAPI event of a change, ready to record. */
-export interface BuiltCapiEvent {
+/** One destination's decision for a change: its event, or why it gets none. */
+export interface DestinationDecision {
+  platform: string;
+  destination: string;
+  decision: BuildDecision<unknown>;
+}
+
+/** A gated change with every configured destination's decision, ready to record. */
+export interface BuiltChange {
   change: GatedChange;
+  /** Deterministic per CRM object and event name: every platform's dedup key. */
   eventId: string;
-  payload: CapiServerEvent;
+  decisions: DestinationDecision[];
   contributors: string[];
   knownKeys: string[];
-  /** What the event left out and why. */
+  /** What the events left out and why. */
   note: string | null;
 }
 
@@ -30,17 +37,14 @@ export interface BuildSettings {
   /** Where a CRM's lead id came from, for the note when it is left out. */
   leadIdSource: (provider: string) => string;
   now: Date;
+  /** The configured destinations, each deciding for itself (pure: no I/O). */
+  destinations: readonly Pick<Destination, 'platform' | 'accountId' | 'build'>[];
 }
 
-/** Builds and validates each gated change's CAPI event; an invalid one gets its outcome. */
-export function buildBatch(
-  gated: GatedChange[],
-  settings: BuildSettings,
-  outcomes: Outcomes,
-): BuiltCapiEvent[] {
+/** Builds each gated change's conversion once and asks every destination for its event. */
+export function buildBatch(gated: GatedChange[], settings: BuildSettings): BuiltChange[] {
   const { now } = settings;
-  const built: BuiltCapiEvent[] = [];
-  for (const change of gated) {
+  return gated.map((change) => {
     const { event, row } = change;
     const objectKey = `${event.provider}:${event.object_type}:${event.object_id}`;
     const eventName = event.event_name!;
@@ -58,40 +62,29 @@ export function buildBatch(
     const note = [money.note, leadIdNote(crmLeadId, settings.leadIdSource(event.provider))]
       .filter(Boolean)
       .join('; ');
-    const payload = buildCapiEvent(
-      {
-        leadEventSource: leadEventSource(event.provider),
-        objectKey,
-        eventName,
-        occurredAt: event.occurred_at,
-        value: money.value,
-        currency: money.currency,
-        journey,
-      },
-      { now, ldu: change.ldu },
-    );
-    const invalid = validateCapiEvent(payload, now);
-    if (invalid) {
-      outcomes.push({
-        id: event.id,
-        visitorId: change.visitorId,
-        joinMethod: change.joinMethod,
-        status: 'invalid',
-        statusReason: invalidReason(invalid),
-        note: note || null,
-      });
-      continue;
-    }
-    built.push({
+    const conversion: Conversion = {
+      leadEventSource: leadEventSource(event.provider),
+      objectKey,
+      eventName,
+      occurredAt: event.occurred_at,
+      value: money.value,
+      currency: money.currency,
+      journey,
+      ldu: change.ldu,
+    };
+    return {
       change,
       eventId: capiEventId(objectKey, eventName),
-      payload,
+      decisions: settings.destinations.map((destination) => ({
+        platform: destination.platform,
+        destination: destination.accountId,
+        decision: destination.build(conversion, now),
+      })),
       contributors: context.contributors,
       knownKeys: context.knownKeys,
       note: note || null,
-    });
-  }
-  return built;
+    };
+  });
 }
 
 /**

@@ -64,7 +64,8 @@ describe('gateBatch', () => {
         visitorId: 'ok',
         joinMethod: 'email',
         status: 'waiting_destination',
-        statusReason: 'no destination: set META_PIXEL_ID and META_ACCESS_TOKEN',
+        statusReason:
+          'no destination: set META_PIXEL_ID and META_ACCESS_TOKEN (or Google, TikTok or LinkedIn settings)',
       },
     ]);
   });

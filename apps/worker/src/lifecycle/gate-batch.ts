@@ -20,7 +20,12 @@ export async function fetchJourneys(
 export function gateBatch(
   joined: JoinedChange[],
   journeys: Map<string, JourneyWithTouches>,
-  settings: { destinationReady: boolean; now: Date },
+  settings: {
+    destinationReady: boolean;
+    now: Date;
+    /** The longest send window among the configured destinations. */
+    maxAgeMs?: number;
+  },
   outcomes: Outcomes,
 ): GatedChange[] {
   const gated: GatedChange[] = [];
@@ -38,6 +43,7 @@ export function gateBatch(
       consent: row.consent ?? undefined,
       usPrivacyOptOut: isUsPrivacyOptOut(row.consent ?? undefined),
       touchpoints: row.bots.map((isBot) => ({ isBot })),
+      maxAgeMs: settings.maxAgeMs,
     });
     if (gate.status !== 'ok') {
       outcomes.push({ ...base, status: gate.status, statusReason: gate.reason });
@@ -47,7 +53,8 @@ export function gateBatch(
       outcomes.push({
         ...base,
         status: 'waiting_destination',
-        statusReason: 'no destination: set META_PIXEL_ID and META_ACCESS_TOKEN',
+        statusReason:
+          'no destination: set META_PIXEL_ID and META_ACCESS_TOKEN (or Google, TikTok or LinkedIn settings)',
       });
       continue;
     }

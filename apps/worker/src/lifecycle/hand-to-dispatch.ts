@@ -1,20 +1,27 @@
-import type { CapiEventStore } from './lifecycle-steps';
+import type { DispatchStore } from './lifecycle-steps';
+import type { ToDispatch } from './record-batch';
 
 /**
- * Hands the batch's queued CAPI events to one dispatch job. Its id is the lifecycle job's id + attempt, so a
- * re-run of the same attempt (a worker crash) adds the same job again, which BullMQ ignores; events another
- * job already carries are left to it.
+ * Hands the batch's queued dispatches to one dispatch job per destination, on that platform's queue. Its id is
+ * the lifecycle job's id + platform + attempt, so a re-run of the same attempt (a worker crash) adds the same job
+ * again, which BullMQ ignores; dispatches another job already carries are left to it.
  */
 export async function handToDispatch(
-  capiEventIds: string[],
+  toDispatch: ToDispatch[],
   job: { id?: string; attemptsMade: number },
   deps: {
-    store: Pick<CapiEventStore, 'claimForJob'>;
-    enqueue: (capiEventIds: string[], jobId: string) => Promise<unknown>;
+    store: Pick<DispatchStore, 'claimForJob'>;
+    enqueue: (target: ToDispatch, jobId: string) => Promise<unknown>;
   },
 ): Promise<void> {
-  if (!capiEventIds.length) return;
-  const jobId = `${job.id}-d${job.attemptsMade}`;
-  const claimed = await deps.store.claimForJob(capiEventIds, jobId);
-  if (claimed.length) await deps.enqueue(claimed, jobId);
+  for (const target of toDispatch) {
+    if (!target.ids.length) continue;
+    // Meta's job id keeps its earlier shape (jobs queued before the other platforms existed).
+    const jobId =
+      target.platform === 'meta'
+        ? `${job.id}-d${job.attemptsMade}`
+        : `${job.id}-${target.platform}-d${job.attemptsMade}`;
+    const claimed = await deps.store.claimForJob(target.ids, jobId);
+    if (claimed.length) await deps.enqueue({ ...target, ids: claimed }, jobId);
+  }
 }

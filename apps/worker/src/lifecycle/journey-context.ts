@@ -1,5 +1,7 @@
 import {
+  chooseClickIds,
   mergeLinkedJourneys,
+  type SeenClickId,
   knownMatchKeys,
   type CoverageKey,
   type HashedKey,
@@ -53,6 +55,8 @@ export function journeyContext(
       userAgent: own.userAgent,
       hashes: merged.hashes,
       leadId: row.lead_id ?? undefined,
+      clickIds: chooseClickIds(clicksOf(row), linked.map(clicksOf), occurredAt),
+      consentMode: consentMode(row.consent),
       firstTouch: touches.first ? toSummary(touches.first) : undefined,
       lastTouch: touches.last ? toSummary(touches.last) : undefined,
     },
@@ -75,6 +79,28 @@ function visitorFacts(row: JourneyRow): VisitorFacts {
     hashes,
     lastSeenAt: row.last_seen_at,
   };
+}
+
+function clicksOf(row: JourneyRow): SeenClickId[] {
+  return (row.click_ids ?? []).map((click) => ({
+    type: click.type,
+    value: click.value,
+    clickedAt: new Date(click.at),
+  }));
+}
+
+/** Google Consent Mode as the tag recorded it (granted / denied; anything else is unknown). */
+function consentMode(consent: Record<string, string> | null): {
+  adUserData?: boolean;
+  adPersonalization?: boolean;
+} {
+  const flag = (value: string | undefined) =>
+    value === 'granted' ? true : value === 'denied' ? false : undefined;
+  const mode = {
+    adUserData: flag(consent?.ad_user_data),
+    adPersonalization: flag(consent?.ad_personalization),
+  };
+  return Object.fromEntries(Object.entries(mode).filter(([, value]) => value !== undefined));
 }
 
 function toSummary(row: Record<string, unknown>): TouchSummary {

@@ -1,5 +1,5 @@
 import type {
-  CapiEventRepository,
+  DispatchRepository,
   JourneyWithTouches,
   LifecycleBatchRepository,
   LifecycleEventRow,
@@ -17,7 +17,7 @@ export type LifecycleEventStore = Pick<
   'events' | 'quickJoin' | 'linkCrmRecords' | 'journeys' | 'setOutcomes'
 >;
 export type LearnedHintsStore = Pick<LifecycleJoinRepository, 'mergeHints'>;
-export type CapiEventStore = Pick<CapiEventRepository, 'queueMany' | 'claimForJob'>;
+export type DispatchStore = Pick<DispatchRepository, 'queueMany' | 'claimForJob'>;
 
 /** The full, per-event join (CRM API, email, phone): LifecycleJoiner. */
 export interface FullJoin {

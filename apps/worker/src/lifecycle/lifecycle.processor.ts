@@ -3,13 +3,20 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@app/config';
 import {
-  CapiEventRepository,
+  DispatchRepository,
   LifecycleBatchRepository,
   LifecycleJoinRepository,
   LifecycleOutcome,
 } from '@app/db';
 import { MetricsService } from '@app/observability';
-import { DispatchProducer, LIFECYCLE_QUEUE, LifecycleJob, WORKER_LOCK_OPTIONS } from '@app/queues';
+import {
+  DispatchPlatform,
+  DispatchProducer,
+  LIFECYCLE_QUEUE,
+  LifecycleJob,
+  WORKER_LOCK_OPTIONS,
+} from '@app/queues';
+import { DestinationRegistry } from '../dispatch/destination-registry';
 import { buildBatch } from './build-batch';
 import { CrmFactsReader } from './crm-facts';
 import { fetchBatch } from './fetch-batch';
@@ -18,10 +25,10 @@ import { handToDispatch } from './hand-to-dispatch';
 import { joinBatch } from './join-batch';
 import { leadIdSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
-import { recordBatch } from './record-batch';
+import { recordBatch, type ToDispatch } from './record-batch';
 
 /**
- * Turns stored lifecycle changes into queued CAPI events, or records why not, in steps (fetch batch → CRM facts
+ * Turns stored lifecycle changes into queued dispatches (one per configured destination), or records why not, in steps (fetch batch → CRM facts
  * → join → gate → build → record → hand to dispatch): reads what the CRM's API adds
  * (a HubSpot deal's pipeline, value and currency; a change stored without its pipeline is mapped again here),
  * joins each to its journey, applies the gates (consent, bots, age), builds and validates the event and hands
@@ -41,16 +48,23 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     private readonly batch: LifecycleBatchRepository,
     private readonly joiner: LifecycleJoiner,
     private readonly crmFacts: CrmFactsReader,
-    private readonly capiEvents: CapiEventRepository,
+    private readonly dispatches: DispatchRepository,
     private readonly metrics: MetricsService,
     private readonly dispatch: DispatchProducer,
+    private readonly destinations: DestinationRegistry,
   ) {
     super();
   }
 
+  /** The longest send window among the configured destinations (the gate's age limit). */
+  private get maxAgeMs(): number | undefined {
+    const windows = this.destinations.all.map((destination) => destination.sendWindowMs);
+    return windows.length ? Math.max(...windows) : undefined;
+  }
+
   /** Events that waited for a destination go again once one is configured. */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.meta.enabled) {
+    if (this.destinations.all.length) {
       const resumed = await this.repo.resumeWaiting();
       if (resumed) this.logger.log(`${resumed} lifecycle events waiting for a destination re-queued`);
     }
@@ -62,7 +76,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
 
     const outcomes: LifecycleOutcome[] = [];
     const failures: Error[] = [];
-    const { pixelId, accessToken, testEventCode, defaultCurrency } = this.config.meta;
+    const { testEventCode, defaultCurrency } = this.config.meta;
     const events = await this.crmFacts.mapEvents(stored, outcomes, failures);
     const joined = await joinBatch(
       events,
@@ -75,35 +89,34 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
     const gated = gateBatch(
       joined,
       journeys,
-      { destinationReady: !!pixelId && !!accessToken, now },
+      { destinationReady: this.destinations.all.length > 0, now, maxAgeMs: this.maxAgeMs },
       outcomes,
     );
-    const built = buildBatch(
-      gated,
-      { defaultCurrency, leadIdSource: (provider) => leadIdSource(provider, this.config), now },
-      outcomes,
-    );
-    const toDispatch = await recordBatch(
-      built,
-      { store: this.capiEvents, destination: pixelId!, testEventCode },
-      outcomes,
-    );
+    const built = buildBatch(gated, {
+      defaultCurrency,
+      leadIdSource: (provider) => leadIdSource(provider, this.config),
+      now,
+      destinations: this.destinations.all,
+    });
+    const toDispatch = await recordBatch(built, { store: this.dispatches, testEventCode }, outcomes);
     await this.batch.setOutcomes(outcomes);
     for (const outcome of outcomes) {
-      this.metrics.capi.lifecycle.inc({ status: outcome.status, join_method: outcome.joinMethod ?? 'none' });
+      this.metrics.lifecycle.inc({ status: outcome.status, join_method: outcome.joinMethod ?? 'none' });
     }
     await handToDispatch(toDispatch, job, {
-      store: this.capiEvents,
-      enqueue: (ids, jobId) => this.enqueue(ids, jobId),
+      store: this.dispatches,
+      enqueue: (target, jobId) => this.enqueue(target, jobId),
     });
     if (failures.length) {
       throw new Error(`${failures.length} of ${stored.length} events not joined yet: ${failures[0].message}`);
     }
   }
 
-  /** The one place this processor enqueues: a dispatch job for the batch's claimed CAPI events. */
-  private enqueue(capiEventIds: string[], jobId: string) {
-    return this.dispatch.enqueue(this.config.meta.pixelId!, capiEventIds, { jobId });
+  /** The one place this processor enqueues: a dispatch job for a destination's claimed dispatches. */
+  private enqueue(target: ToDispatch, jobId: string) {
+    return this.dispatch.enqueue(target.platform as DispatchPlatform, target.destination, target.ids, {
+      jobId,
+    });
   }
 
   /** Out of attempts (e.g. the HubSpot API kept failing): recorded, so its events do not sit as pending. */
@@ -117,7 +130,7 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
         ids.map((id) => ({ id, status: 'failed', statusReason })),
         ['pending'],
       );
-      this.metrics.capi.lifecycle.inc({ status: 'failed', join_method: 'none' }, failed);
+      this.metrics.lifecycle.inc({ status: 'failed', join_method: 'none' }, failed);
     }
   }
 }

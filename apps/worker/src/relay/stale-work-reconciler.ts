@@ -1,9 +1,17 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { LifecycleRelayRepository } from '@app/db';
-import { DISPATCH_QUEUE, DispatchJob, DispatchProducer, LIFECYCLE_QUEUE, LifecycleJob } from '@app/queues';
+import {
+  DISPATCH_QUEUES,
+  DispatchJob,
+  DispatchPlatform,
+  DispatchProducer,
+  LIFECYCLE_QUEUE,
+  LifecycleJob,
+} from '@app/queues';
 
 const BATCH = 500;
 
@@ -12,7 +20,7 @@ const BATCH = 500;
  * persistence, flushed, failed over), rows that were handed to the queue would wait forever. Every half
  * RECONCILE_AFTER_MS (default 1 min) this looks at rows queued longer ago than that and, where their job no
  * longer exists, hands them back:
- * lifecycle events to the relay, CAPI events straight to the dispatch queue (same job id: never twice).
+ * lifecycle events to the relay, dispatches straight to their platform's dispatch queue.
  */
 @Injectable()
 export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,8 +34,12 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
     private readonly dispatchProducer: DispatchProducer,
     // Read only: whether a row's job still exists.
     @InjectQueue(LIFECYCLE_QUEUE) private readonly lifecycle: Queue<LifecycleJob>,
-    @InjectQueue(DISPATCH_QUEUE) private readonly dispatch: Queue<DispatchJob>,
+    private readonly modules: ModuleRef,
   ) {}
+
+  private dispatchQueue(platform: DispatchPlatform): Queue<DispatchJob> {
+    return this.modules.get(getQueueToken(DISPATCH_QUEUES[platform]), { strict: false });
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
@@ -53,23 +65,28 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
     }
     await this.relay.repend(lost);
 
-    const dispatchJobAlive = this.aliveCheck(this.dispatch);
-    const orphans = new Map<string, string[]>(); // destination → CAPI event ids
-    for (const event of await this.relay.staleQueuedCapiEvents(this.config.reconcileAfterMs, BATCH)) {
-      if (await dispatchJobAlive(event.jobId)) continue;
-      orphans.set(event.destination, [...(orphans.get(event.destination) ?? []), event.id]);
+    const alive = new Map<string, (jobId: string) => Promise<boolean>>();
+    const orphans = new Map<string, { platform: DispatchPlatform; destination: string; ids: string[] }>();
+    for (const row of await this.relay.staleQueuedDispatches(this.config.reconcileAfterMs, BATCH)) {
+      const platform = (row.platform in DISPATCH_QUEUES ? row.platform : 'meta') as DispatchPlatform;
+      if (!alive.has(platform)) alive.set(platform, this.aliveCheck(this.dispatchQueue(platform)));
+      if (await alive.get(platform)!(row.jobId)) continue;
+      const key = `${platform}:${row.destination}`;
+      const group = orphans.get(key) ?? { platform, destination: row.destination, ids: [] };
+      group.ids.push(row.id);
+      orphans.set(key, group);
     }
     let redispatched = 0;
-    for (const [destination, ids] of orphans) {
+    for (const { platform, destination, ids } of orphans.values()) {
       const jobId = `${ids[0]}-r${Date.now()}`;
-      const claimed = await this.relay.reassignCapiJob(ids, jobId);
+      const claimed = await this.relay.reassignDispatchJob(ids, jobId);
       if (!claimed.length) continue;
-      await this.dispatchProducer.enqueue(destination, claimed, { jobId });
+      await this.dispatchProducer.enqueue(platform, destination, claimed, { jobId });
       redispatched += claimed.length;
     }
     if (lost.length || redispatched) {
       this.logger.warn(
-        `jobs missing from Redis: ${lost.length} lifecycle events re-pended, ${redispatched} CAPI events re-queued`,
+        `jobs missing from Redis: ${lost.length} lifecycle events re-pended, ${redispatched} dispatches re-queued`,
       );
     }
   }

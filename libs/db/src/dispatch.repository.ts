@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PG_POOL } from './pg-pool';
+
+export interface QueuedDispatch {
+  id: string;
+  lifecycle_event_id: string;
+  platform: string;
+  destination: string;
+  event_id: string;
+  /** As the worker built it (a replay may carry one built by an older version: the dispatcher validates it). */
+  payload: unknown;
+  test_event_code: string | null;
+  status: string;
+}
+
+/** One destination's decision for one lifecycle event: an event to queue, or why none is sent. */
+export interface DispatchInput {
+  lifecycleEventId: string;
+  eventId: string;
+  eventName: string;
+  /** `skipped` rows record why this destination gets nothing (no payload). */
+  status: 'queued' | 'skipped';
+  statusReason?: string;
+  payload?: unknown;
+  /** Visitors whose journeys the event carries (the joined one first). */
+  contributorVisitorIds?: string[];
+  /** Match keys those journeys knew (coverage). */
+  knownKeys?: string[];
+}
+
+export interface DestinationRequestRecord {
+  platform: string;
+  destination: string;
+  eventCount: number;
+  requestBody: object;
+  responseStatus: number;
+  responseBody: unknown;
+  outcome: string;
+  traceId?: string;
+  durationMs: number;
+}
+
+/**
+ * Dispatches (each destination's decision and event per lifecycle event) and the requests that carried them.
+ * (lifecycle_event_id, platform, destination) and (platform, destination, event_id) are unique: one event per
+ * lifecycle event and destination, and one per CRM object + event name even when the CRM reports the same stage
+ * twice. Raw SQL: the batch statements (unnest inserts, CTE status updates) have no Prisma equivalent.
+ */
+@Injectable()
+export class DispatchRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /**
+   * Queues a batch of events (one insert, one read). Returns, per input in order, the event now owning its
+   * lifecycle event or event_id (another lifecycle event's, when this CRM object already produced it).
+   */
+  async queueMany(
+    target: { platform: string; destination: string },
+    inputs: DispatchInput[],
+    testEventCode?: string,
+  ): Promise<{ id: string; status: string; lifecycleEventId: string }[]> {
+    if (!inputs.length) return [];
+    const { platform, destination } = target;
+    // A destination that skipped the event before (nothing to match on yet) decides again on a re-run of the
+    // join: its skipped row takes the new decision. The insert below then adds the rows that do not exist.
+    await this.pool.query(
+      `UPDATE dispatches d SET status = i.status, status_reason = i.status_reason, payload = i.payload,
+         updated_at = now()
+       FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[])
+         AS i(lifecycle_event_id, event_id, payload, status, status_reason)
+       WHERE d.platform = $7 AND d.destination = $1 AND d.lifecycle_event_id = i.lifecycle_event_id
+         AND d.status = 'skipped'`,
+      [
+        destination,
+        inputs.map((input) => input.lifecycleEventId),
+        inputs.map((input) => input.eventId),
+        inputs.map((input) => (input.payload === undefined ? null : JSON.stringify(input.payload))),
+        inputs.map((input) => input.status),
+        inputs.map((input) => input.statusReason?.slice(0, 1000) ?? null),
+        platform,
+      ],
+    );
+    // The two lists per event travel as JSON: unnest would flatten a two-dimensional array.
+    await this.pool.query(
+      `INSERT INTO dispatches (id, lifecycle_event_id, platform, destination, event_id, event_name, status, status_reason,
+         payload, test_event_code, contributor_visitor_ids, known_keys)
+       SELECT gen_random_uuid(), i.lifecycle_event_id, $9, $1, i.event_id, i.event_name, i.status, i.status_reason,
+         i.payload, $5,
+         ARRAY(SELECT jsonb_array_elements_text(i.contributors))::uuid[],
+         ARRAY(SELECT jsonb_array_elements_text(i.known_keys))::varchar(32)[]
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[], $10::text[], $11::text[])
+         WITH ORDINALITY AS i(lifecycle_event_id, event_id, event_name, payload, contributors, known_keys, status,
+           status_reason, n)
+       ORDER BY i.n ON CONFLICT DO NOTHING`,
+      [
+        destination,
+        inputs.map((input) => input.lifecycleEventId),
+        inputs.map((input) => input.eventId),
+        inputs.map((input) => input.eventName),
+        testEventCode ?? null,
+        inputs.map((input) => (input.payload === undefined ? null : JSON.stringify(input.payload))),
+        inputs.map((input) => JSON.stringify(input.contributorVisitorIds ?? [])),
+        inputs.map((input) => JSON.stringify(input.knownKeys ?? [])),
+        platform,
+        inputs.map((input) => input.status),
+        inputs.map((input) => input.statusReason?.slice(0, 1000) ?? null),
+      ],
+    );
+    const { rows } = await this.pool.query<{
+      id: string;
+      status: string;
+      lifecycle_event_id: string;
+      event_id: string;
+    }>(
+      `SELECT id, status, lifecycle_event_id, event_id FROM dispatches
+       WHERE platform = $4 AND destination = $1 AND (lifecycle_event_id = ANY($2::uuid[]) OR event_id = ANY($3::text[]))`,
+      [
+        destination,
+        inputs.map((input) => input.lifecycleEventId),
+        inputs.map((input) => input.eventId),
+        platform,
+      ],
+    );
+    const byLifecycle = new Map(rows.map((row) => [row.lifecycle_event_id, row]));
+    const byEventId = new Map(rows.map((row) => [row.event_id, row]));
+    return inputs.map((input) => {
+      const row = byLifecycle.get(input.lifecycleEventId) ?? byEventId.get(input.eventId)!;
+      return { id: row.id, status: row.status, lifecycleEventId: row.lifecycle_event_id };
+    });
+  }
+
+  /**
+   * Records the dispatch job about to carry these events; returns those it claimed (not yet carried by
+   * another job, or already by this one: a re-run of the same lifecycle job adds the same job id again).
+   */
+  async claimForJob(ids: string[], jobId: string): Promise<string[]> {
+    if (!ids.length) return [];
+    const { rows } = await this.pool.query<{ id: string }>(
+      `UPDATE dispatches SET job_id = $2 WHERE id = ANY($1::uuid[]) AND (job_id IS NULL OR job_id = $2) RETURNING id`,
+      [ids, jobId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async byIds(ids: string[]): Promise<QueuedDispatch[]> {
+    const { rows } = await this.pool.query<QueuedDispatch>(
+      'SELECT * FROM dispatches WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return rows;
+  }
+
+  async recordRequest(record: DestinationRequestRecord): Promise<string> {
+    const id = randomUUID();
+    await this.pool.query(
+      `INSERT INTO destination_requests (id, platform, destination, event_count, request_body, response_status,
+         response_body, outcome, trace_id, duration_ms)
+       VALUES ($1, $10, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        id,
+        record.destination,
+        record.eventCount,
+        JSON.stringify(record.requestBody),
+        record.responseStatus,
+        record.responseBody === undefined ? null : JSON.stringify(record.responseBody),
+        record.outcome,
+        record.traceId?.slice(0, 128) ?? null,
+        Math.round(record.durationMs),
+        record.platform,
+      ],
+    );
+    return id;
+  }
+
+  /**
+   * The platform accepted these events: they and their lifecycle events are sent (only unsent rows change).
+   * `status` is `dry_run` when DRY_RUN_DESTINATIONS recorded the request instead of sending it.
+   */
+  async markSent(ids: string[], requestId: string, status: 'sent' | 'dry_run' = 'sent'): Promise<void> {
+    await this.pool.query(
+      `WITH sent AS (
+         UPDATE dispatches SET status = $3, sent_at = now(), request_id = $2, attempts = attempts + 1,
+           status_reason = NULL, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status <> 'sent' RETURNING lifecycle_event_id)
+       UPDATE lifecycle_events SET status = $3, status_reason = NULL, updated_at = now()
+       WHERE id IN (SELECT lifecycle_event_id FROM sent) AND (status <> 'sent' OR $3 = 'sent')`,
+      [ids, requestId, status],
+    );
+  }
+
+  /**
+   * Parked: never retried automatically — the platform refused this one event (lifecycle status `rejected`), or
+   * it grew too old while waiting (`expired`, no request). The lifecycle event takes that status only while no
+   * other destination sent it or still has it queued.
+   */
+  async markParked(
+    id: string,
+    reason: string,
+    requestId: string | null,
+    lifecycleStatus = 'rejected',
+  ): Promise<void> {
+    await this.pool.query(
+      `WITH parked AS (
+         UPDATE dispatches SET status = 'parked', status_reason = $2, request_id = $3, attempts = attempts + 1,
+           updated_at = now() WHERE id = $1 AND status <> 'sent' RETURNING id, lifecycle_event_id)
+       UPDATE lifecycle_events SET status = $4, status_reason = $2, updated_at = now()
+       WHERE id IN (SELECT lifecycle_event_id FROM parked) AND ${NO_OTHER_LIVE_DISPATCH}`,
+      [id, reason.slice(0, 1000), requestId, lifecycleStatus],
+    );
+  }
+
+  async markAttempt(ids: string[], reason: string, finalFailure = false): Promise<void> {
+    await this.pool.query(
+      `WITH tried AS (
+         UPDATE dispatches SET attempts = attempts + 1, status_reason = $2,
+           status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id, lifecycle_event_id)
+       UPDATE lifecycle_events SET status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, status_reason = $2,
+         updated_at = now() WHERE id IN (SELECT lifecycle_event_id FROM tried) AND status <> 'sent'
+         AND (NOT $3::boolean OR ${NO_OTHER_LIVE_DISPATCH.replace('parked', 'tried')})`,
+      [ids, reason.slice(0, 1000), finalFailure],
+    );
+  }
+
+  async pause(target: DestinationKey, tokenFingerprint: string, reason: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO destination_pauses (platform, destination, token_fingerprint, reason) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (platform, destination) DO UPDATE SET token_fingerprint = $3, reason = $4, paused_at = now()`,
+      [target.platform, target.destination, tokenFingerprint, reason.slice(0, 1000)],
+    );
+  }
+
+  /** The pause in force for this destination and credentials, if any (one made under others is lifted). */
+  async activePause(
+    target: DestinationKey,
+    tokenFingerprint: string,
+  ): Promise<{ reason: string } | undefined> {
+    const { rows } = await this.pool.query<{ reason: string; token_fingerprint: string }>(
+      'SELECT reason, token_fingerprint FROM destination_pauses WHERE platform = $1 AND destination = $2',
+      [target.platform, target.destination],
+    );
+    if (!rows[0]) return undefined;
+    if (rows[0].token_fingerprint !== tokenFingerprint) {
+      await this.pool.query('DELETE FROM destination_pauses WHERE platform = $1 AND destination = $2', [
+        target.platform,
+        target.destination,
+      ]);
+      return undefined;
+    }
+    return { reason: rows[0].reason };
+  }
+}
+
+export interface DestinationKey {
+  platform: string;
+  destination: string;
+}
+
+/** SQL: no other dispatch of the lifecycle event (the CTE `parked`) was sent or is still queued. */
+const NO_OTHER_LIVE_DISPATCH = `NOT EXISTS (SELECT 1 FROM dispatches other
+  WHERE other.lifecycle_event_id = lifecycle_events.id AND other.id NOT IN (SELECT id FROM parked)
+    AND other.status IN ('queued', 'sent', 'dry_run'))`;
