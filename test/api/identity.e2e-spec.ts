@@ -54,6 +54,7 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
     expect(hashes).toEqual({
       em: sha256Hex('jane.doe+ads@example.com'),
       ph: sha256Hex('16505551212'),
+      ph_e164: sha256Hex('+16505551212'), // Google's and TikTok's form; no em_google: not a gmail address
       fn: sha256Hex('oconnor'),
       ln: sha256Hex('smithjones'),
       ct: sha256Hex('stlouis'),
@@ -115,6 +116,52 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
     expect(view.forms[0]).toMatchObject({ fields: { plan: 'pro' }, key_types: ['em'] });
   });
 
+  // Documented digests (shared/reference/destinations.md, Google "Hashing").
+  const EM_GOOGLE = '223ebda6f6889b1494551ba902d9d381daf2f642bae055888e96343d53e9f9c4';
+  const PH_E164 = 'fb4f73a6ec5fdb7077d564cdd22c3554b43ce49168550c3b12c547b78c517b30';
+  const identityRows = async (externalId: string) =>
+    (
+      await t.sql.query(
+        `SELECT i.key_type, i.hash FROM identities i JOIN visitor_identities vi ON vi.identity_id = i.id
+         JOIN visitors v ON v.id = vi.visitor_id WHERE v.external_id = $1 ORDER BY i.key_type`,
+        [externalId],
+      )
+    ).rows;
+
+  it('stores em_google and ph_e164 beside em/ph, outside keys, and never links visitors by them', async () => {
+    const response = await t.ingest('/v1/forms', {
+      external_id: 'gmail-a',
+      email: ' Cloudy.SanFrancisco+shopping@GMAIL.com',
+      phone: '+1 800 555 0100',
+    });
+    expect(await json(response)).toMatchObject({ keys: ['em', 'ph'], dropped: [] });
+    expect(await identityRows('gmail-a')).toEqual([
+      { key_type: 'em', hash: sha256Hex('cloudy.sanfrancisco+shopping@gmail.com') },
+      { key_type: 'em_google', hash: EM_GOOGLE },
+      { key_type: 'ph', hash: sha256Hex('18005550100') },
+      { key_type: 'ph_e164', hash: PH_E164 },
+    ]);
+    expect((await journey('gmail-a')).forms[0].key_types).toEqual(['em', 'ph']);
+
+    // Another dotted variant of the same mailbox: the same em_google identity, yet no link (Meta's em differs).
+    await t.ingest('/v1/forms', { external_id: 'gmail-b', email: 'cloudysan.francisco@gmail.com' });
+    expect(await identityRows('gmail-b')).toEqual([
+      { key_type: 'em', hash: sha256Hex('cloudysan.francisco@gmail.com') },
+      { key_type: 'em_google', hash: EM_GOOGLE },
+    ]);
+    const shared = await t.sql.query(
+      `SELECT count(*)::int AS n FROM visitor_identities vi JOIN identities i ON i.id = vi.identity_id
+       WHERE i.key_type = 'em_google' AND i.hash = $1`,
+      [EM_GOOGLE],
+    );
+    expect(shared.rows[0].n).toBe(2);
+    expect((await journey('gmail-a')).linked_external_ids).toEqual([]);
+    expect((await journey('gmail-b')).linked_external_ids).toEqual([]);
+    // A dotless gmail address has no em_google (it would equal em).
+    await t.ingest('/v1/forms', { external_id: 'gmail-c', email: 'plainname@gmail.com' });
+    expect((await identityRows('gmail-c')).map((row: Json) => row.key_type)).toEqual(['em']);
+  });
+
   it('never stores raw contact data: a pg_dump of the database holds none of it', async () => {
     const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', t.db.url], { encoding: 'utf8' });
     expect(dump).toContain(sha256Hex('jane.doe+ads@example.com'));
@@ -136,6 +183,11 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
       'St. Louis',
       '19970216',
       '63101',
+      'cloudy',
+      'sanfrancisco',
+      'san.francisco',
+      'plainname',
+      '8005550100',
     ]) {
       expect(dump).not.toContain(raw);
     }
@@ -143,7 +195,15 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
 
   it('never logs raw contact data', () => {
     const logs = t.api.output();
-    for (const raw of ['jane.doe', 'Jane.Doe', 'shared@example.com', '555-1212', "O'Connor"]) {
+    for (const raw of [
+      'jane.doe',
+      'Jane.Doe',
+      'shared@example.com',
+      '555-1212',
+      "O'Connor",
+      'Cloudy',
+      'cloudy',
+    ]) {
       expect(logs).not.toContain(raw);
     }
   });
@@ -191,6 +251,17 @@ describe('POST /v1/forms (identity), privacy and erasure', () => {
     expect(again.status).toBe(410);
     expect((await t.ingest('/v1/forms', { external_id: 'forget-me', email: 'a@b.co' })).status).toBe(410);
     expect((await t.sql.query(`SELECT 1 FROM visitors WHERE external_id = 'forget-me'`)).rowCount).toBe(0);
+  });
+
+  it('erasure removes em_google and ph_e164; an em_google another visitor holds goes with the last one', async () => {
+    expect((await t.admin('DELETE', '/v1/journeys/gmail-a')).status).toBe(204);
+    const count = async (hash: string) =>
+      (await t.sql.query(`SELECT count(*)::int AS n FROM identities WHERE hash = $1`, [hash])).rows[0].n;
+    expect(await count(PH_E164)).toBe(0);
+    expect(await count(sha256Hex('cloudy.sanfrancisco+shopping@gmail.com'))).toBe(0);
+    expect(await count(EM_GOOGLE)).toBe(1); // still gmail-b's identity
+    expect((await t.admin('DELETE', '/v1/journeys/gmail-b')).status).toBe(204);
+    expect(await count(EM_GOOGLE)).toBe(0);
   });
 
   it('keeps journeys behind the admin token', async () => {

@@ -42,6 +42,16 @@ describe('lifecycle change → journey join → one rich CAPI event', () => {
       },
       custom_data: { event_source: 'crm', lead_event_source: 'HubSpot', first_touch_utm_source: 'facebook' },
     });
+    // The journey also holds ph_e164 (Google's and TikTok's phone hash): never part of Meta's user_data.
+    expect(Object.keys(sent[0].user_data as object).sort()).toEqual([
+      'client_ip_address',
+      'client_user_agent',
+      'em',
+      'external_id',
+      'fbc',
+      'fbp',
+      'ph',
+    ]);
     expect(JSON.stringify(t.graph.requests())).not.toContain('Deal.Winner');
     expect(
       t.hubspot

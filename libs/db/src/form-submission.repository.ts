@@ -21,6 +21,11 @@ export interface NewFormSubmission {
   leadId?: string;
   /** Meta key type -> sha256 of the normalised value. Raw values never reach this layer. */
   hashes: Record<string, string>;
+  /**
+   * Other platforms' hashes of the same email/phone (em_google, ph_e164): stored as identities too, but not
+   * in the submission's key_types (Meta's keys) and never used to link visitors or join lifecycle events.
+   */
+  platformHashes?: Record<string, string>;
   /** Values left out of the hashes, with why (never the value itself). */
   dropped: { field: string; reason: string }[];
   crmLinks: CrmLinkInput[];
@@ -42,7 +47,7 @@ export class FormSubmissionRepository {
     try {
       await client.query('BEGIN');
       const visitorId = await this.upsertVisitor(client, form);
-      await this.linkIdentities(client, visitorId, form.hashes);
+      await this.linkIdentities(client, visitorId, { ...form.hashes, ...form.platformHashes });
       await linkCrmRecords(
         client,
         form.crmLinks.map((link) => ({ visitorId, ...link })),

@@ -1,3 +1,5 @@
+import type { PlatformHashKey } from '@app/journey';
+
 /** Meta contact keys whose values arrive already normalised and SHA-256 hashed (never raw). */
 export type HashedKey = 'em' | 'ph' | 'fn' | 'ln' | 'ct' | 'st' | 'zp' | 'country' | 'db' | 'ge';
 
@@ -37,10 +39,13 @@ export interface TouchSummary {
 /**
  * Hashes kept for platforms whose normalisation differs from Meta's (computed from the raw value on arrival,
  * like every hash): `em_google` is the email after Google's gmail rule (dots and `+suffix` removed, stored only
- * when it differs from `em`); `ph_e164` is sha256 of the E.164 number with its `+` (Google, TikTok).
+ * when it differs from `em`); `ph_e164` is sha256 of the E.164 number with its `+` (Google, TikTok). Declared
+ * in @app/journey, where they are computed; never sent to Meta, never used to link visitors.
  */
-export type PlatformHashKey = 'em_google' | 'ph_e164';
-export const PLATFORM_HASH_KEYS: readonly PlatformHashKey[] = ['em_google', 'ph_e164'];
+export { PLATFORM_HASH_KEYS, type PlatformHashKey } from '@app/journey';
+
+/** Every key type a journey's hashes may hold: Meta's keys and the other platforms' forms. */
+export type ContactHashKey = HashedKey | PlatformHashKey;
 
 /** Ad-platform click ids other than Meta's (fbclid travels as `fbc`). */
 export type ClickIdType = 'gclid' | 'gbraid' | 'wbraid' | 'ttclid' | 'li_fat_id' | 'msclkid';
@@ -72,7 +77,7 @@ export interface JourneyContext {
   ip?: string;
   userAgent?: string;
   /** Every hashed contact key known for the visitor (and linked visitors), per key type. */
-  hashes: Partial<Record<HashedKey | PlatformHashKey, string[]>>;
+  hashes: Partial<Record<ContactHashKey, string[]>>;
   /**
    * The latest click of each platform from the journey or a linked one (the joined visitor's own first),
    * never newer than the event. Each destination applies its own window to it.

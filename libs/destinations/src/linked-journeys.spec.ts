@@ -134,3 +134,40 @@ describe('knownMatchKeys', () => {
     expect(event.user_data.fbc).toBe(click('phone', 3).value);
   });
 });
+
+describe('platform hash keys (em_google, ph_e164)', () => {
+  const own = visitor('b', {
+    hashes: { em: [h('jane.doe@gmail.com')], em_google: [h('janedoe@gmail.com')] },
+    ip: '203.0.113.1',
+  });
+  const linked = [visitor('a', { hashes: { ph: [h('14155550199')], ph_e164: [h('+14155550199')] } })];
+  const metaEvent = (hashes: VisitorFacts['hashes']) =>
+    buildCapiEvent(
+      {
+        leadEventSource: 'HubSpot',
+        objectKey: 'hubspot:deal:1',
+        eventName: 'DealWon',
+        occurredAt: EVENT,
+        journey: { externalId: own.externalId, ip: own.ip, hashes },
+      },
+      { now: EVENT },
+    );
+
+  it('merge across linked visitors like Meta’s keys', () => {
+    expect(mergeLinkedJourneys(own, linked, EVENT).hashes).toEqual({
+      em: [h('jane.doe@gmail.com')],
+      ph: [h('14155550199')],
+      em_google: [h('janedoe@gmail.com')],
+      ph_e164: [h('+14155550199')],
+    });
+  });
+
+  it('are neither coverage keys nor in Meta’s event, which stays byte-for-byte the same', () => {
+    expect(knownMatchKeys(own, linked, EVENT)).toEqual(['em', 'ph', 'external_id', 'client_ip_address']);
+    const merged = mergeLinkedJourneys(own, linked, EVENT).hashes;
+    const metaOnly = { em: merged.em, ph: merged.ph };
+    expect(JSON.stringify(metaEvent(merged))).toBe(JSON.stringify(metaEvent(metaOnly)));
+    expect(JSON.stringify(metaEvent(merged))).not.toContain(h('janedoe@gmail.com'));
+    expect(JSON.stringify(metaEvent(merged))).not.toContain(h('+14155550199'));
+  });
+});

@@ -4,7 +4,7 @@
  * no I/O: the worker fetches the candidates, these choose.
  */
 import { FBC_MAX_AGE_MS } from '@app/journey';
-import { HASHED_KEYS, type HashedKey } from './conversion';
+import { HASHED_KEYS, PLATFORM_HASH_KEYS, type ContactHashKey } from './conversion';
 
 /** Linked visitors that may contribute to one event besides the joined one, the most recently seen first. */
 export const MAX_LINKED_VISITORS = 20;
@@ -24,7 +24,7 @@ export interface VisitorFacts {
   fbp?: string;
   ip?: string;
   userAgent?: string;
-  hashes: Partial<Record<HashedKey, string[]>>;
+  hashes: Partial<Record<ContactHashKey, string[]>>;
   lastSeenAt: Date;
 }
 
@@ -32,7 +32,7 @@ export interface MergedJourney {
   /** The click sent: the joined visitor's own when usable, else the earliest usable one of the others. */
   fbc?: { value: string; createdAt: Date };
   /** Every distinct hash per key, the joined visitor's first, at most MAX_VALUES_PER_KEY each. */
-  hashes: Partial<Record<HashedKey, string[]>>;
+  hashes: Partial<Record<ContactHashKey, string[]>>;
   /** The contributing visitors' external_ids, the joined visitor's first. */
   externalIds: string[];
   /** The contributing visitors' ids, the joined visitor's first. */
@@ -60,8 +60,10 @@ export function mergeLinkedJourneys(
   occurredAt: Date,
 ): MergedJourney {
   const visitors = contributingVisitors(own, linked);
-  const hashes: Partial<Record<HashedKey, string[]>> = {};
-  for (const key of HASHED_KEYS) {
+  const hashes: Partial<Record<ContactHashKey, string[]>> = {};
+  // The other platforms' forms describe the same person, so they merge like Meta's keys (each builder picks
+  // its own keys: Meta's reads HASHED_KEYS only).
+  for (const key of [...HASHED_KEYS, ...PLATFORM_HASH_KEYS]) {
     const values = [...new Set(visitors.flatMap((visitor) => visitor.hashes[key] ?? []))];
     if (values.length) hashes[key] = values.slice(0, MAX_VALUES_PER_KEY);
   }

@@ -34,7 +34,7 @@ export class FormService {
 
   async record(dto: FormDto, caller: IngestCaller): Promise<FormRecordedDto> {
     // Contact data is hashed here and the raw values go no further (not stored, not logged).
-    const { hashes, errors } = normalizeAndHashContact(dto, {
+    const { hashes, platformHashes, errors } = normalizeAndHashContact(dto, {
       countryHint: await this.countryHintFor(dto),
       defaultCountry: this.config.capture.defaultCountry,
     });
@@ -55,6 +55,7 @@ export class FormService {
       eventId,
       leadId: dto.lead_id,
       hashes,
+      platformHashes,
       dropped,
       crmLinks: crmLinksOf(dto.crm_ids),
       fields: answers.fields,

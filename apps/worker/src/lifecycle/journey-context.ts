@@ -3,8 +3,8 @@ import {
   mergeLinkedJourneys,
   type SeenClickId,
   knownMatchKeys,
+  type ContactHashKey,
   type CoverageKey,
-  type HashedKey,
   type JourneyContext,
   type TouchSummary,
   type VisitorFacts,
@@ -66,8 +66,9 @@ export function journeyContext(
 }
 
 function visitorFacts(row: JourneyRow): VisitorFacts {
-  const hashes: Partial<Record<HashedKey, string[]>> = {};
-  for (const { key_type, hash } of row.hashes) (hashes[key_type as HashedKey] ??= []).push(hash);
+  // Every identity row by key type (Meta's keys and em_google/ph_e164); each builder reads the keys it sends.
+  const hashes: Partial<Record<ContactHashKey, string[]>> = {};
+  for (const { key_type, hash } of row.hashes) (hashes[key_type as ContactHashKey] ??= []).push(hash);
   return {
     visitorId: row.visitor_id,
     externalId: row.external_id,

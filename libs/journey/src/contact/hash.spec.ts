@@ -145,8 +145,12 @@ describe('normalizeAndHashContact', () => {
 
   it('skips absent, empty and whitespace-only fields', () => {
     const input = { email: '', phone: '   ', first_name: undefined, last_name: null, city: '\t\n' };
-    expect(normalizeAndHashContact(input as unknown as RawContact)).toEqual({ hashes: {}, errors: [] });
-    expect(normalizeAndHashContact({})).toEqual({ hashes: {}, errors: [] });
+    expect(normalizeAndHashContact(input as unknown as RawContact)).toEqual({
+      hashes: {},
+      platformHashes: {},
+      errors: [],
+    });
+    expect(normalizeAndHashContact({})).toEqual({ hashes: {}, platformHashes: {}, errors: [] });
   });
 
   it('reports errors by wire field name and never includes raw values', () => {

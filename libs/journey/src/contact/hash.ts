@@ -19,6 +19,7 @@ import {
   normalizeZip,
   type NormalizeResult,
 } from './normalize';
+import { e164, googleEmail, type PlatformHashKey } from './platform-keys';
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes. */
 export function sha256Hex(value: string): string {
@@ -32,7 +33,10 @@ export interface ContactFieldError {
 }
 
 export interface HashedContact {
+  /** Meta's keys: what the form answer lists in `keys`. */
   hashes: Partial<Record<ContactKey, string>>;
+  /** Other platforms' forms of the same email and phone (see platform-keys.ts); stored, never in `keys`. */
+  platformHashes: Partial<Record<PlatformHashKey, string>>;
   errors: ContactFieldError[];
 }
 
@@ -86,12 +90,32 @@ export function normalizeAndHashContact(input: RawContact, context: ContactConte
     gender: normalizeGender,
   };
 
+  const normalised: Partial<Record<ContactField, string>> = {};
   for (const field of CONTACT_FIELDS) {
     const raw = input[field];
     if (!provided(raw)) continue;
     const result = normalizers[field](raw as string);
-    if (result.ok) hashes[CONTACT_KEY_BY_FIELD[field]] = sha256Hex(result.value);
-    else errors.push({ field, reason: result.reason });
+    if (result.ok) {
+      normalised[field] = result.value;
+      hashes[CONTACT_KEY_BY_FIELD[field]] = sha256Hex(result.value);
+    } else errors.push({ field, reason: result.reason });
   }
-  return { hashes, errors };
+  return { hashes, platformHashes: platformHashes(normalised.email, normalised.phone), errors };
+}
+
+/**
+ * The other platforms' hashes of an email and phone as Meta's normalisers return them (the one place they
+ * are derived): `em_google` only when Google's form differs, `ph_e164` whenever there is a phone.
+ */
+export function platformHashes(
+  normalisedEmail: string | undefined,
+  phoneDigits: string | undefined,
+): Partial<Record<PlatformHashKey, string>> {
+  const result: Partial<Record<PlatformHashKey, string>> = {};
+  if (normalisedEmail !== undefined) {
+    const google = googleEmail(normalisedEmail);
+    if (google !== normalisedEmail) result.em_google = sha256Hex(google);
+  }
+  if (phoneDigits !== undefined) result.ph_e164 = sha256Hex(e164(phoneDigits));
+  return result;
 }
