@@ -6,3 +6,4 @@ export * from './linked-journeys';
 export * from './split-batch';
 export * from './meta';
 export * from './tiktok';
+export * from './linkedin';
