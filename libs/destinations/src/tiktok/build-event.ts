@@ -95,6 +95,8 @@ export function buildTikTokEvent(
     user,
     properties: value !== undefined && currency ? { value, currency } : {},
   };
+  // Documented for web and app; sent on CRM events too, since leaving a privacy restriction out is the
+  // worse failure ([U] whether crm honours it).
   if (conversion.ldu) event.limited_data_use = true;
   if (source === 'crm' && leadId) {
     event.lead = { lead_id: leadId, lead_event_source: conversion.leadEventSource };
