@@ -1,8 +1,6 @@
-// A local fake of LinkedIn's Conversions API (destinations.md §3): `POST /rest/conversionEvents` as
-// BATCH_CREATE and the OAuth refresh at `POST /oauth/v2/accessToken`, on node:http, 127.0.0.1, random port.
-// Answers LinkedIn's statuses and error bodies (422 with failing indexes, per-element statuses in a batch
-// 200, 401/403/426/429/5xx); records every request (headers without `authorization`, the parsed body) and
-// can be scripted.
+// A local fake of LinkedIn's Conversions API (destinations.md §3): `POST /rest/conversionEvents` (BATCH_CREATE)
+// and the OAuth refresh `POST /oauth/v2/accessToken`, on node:http, 127.0.0.1, random port. Answers LinkedIn's
+// statuses and error bodies, records every request (no `authorization`, the parsed body), can be scripted.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';

@@ -9,7 +9,7 @@ export interface LinkedInAnswerContext {
   /** LINKEDIN_API_VERSION in use, named when LinkedIn says it is sunset (426). */
   apiVersion: string;
   retryAfterMs?: number;
-  /** LinkedIn's request id (`x-li-uuid` header). */
+  /** LinkedIn's request id: the `x-li-uuid` response header ([U]: from integrations, not LinkedIn's docs). */
   traceId?: string;
 }
 
