@@ -40,34 +40,28 @@ export interface FakeLinkedInOptions {
 const MAX_ELEMENTS = 5000;
 const URN = /^urn:lla:llaPartnerConversion:\d+$/;
 
+const error = (status: number, code: string, message: string, serviceErrorCode?: number) => ({
+  status,
+  body: { ...(serviceErrorCode === undefined ? {} : { serviceErrorCode }), code, message },
+});
 const ERRORS: Record<LinkedInFailureKind, { status: number; body: Record<string, unknown> }> = {
-  invalidToken: {
-    status: 401,
-    body: { serviceErrorCode: 65600, code: 'INVALID_ACCESS_TOKEN', message: 'Invalid access token' },
-  },
-  revoked: {
-    status: 401,
-    body: {
-      serviceErrorCode: 65601,
-      code: 'REVOKED_ACCESS_TOKEN',
-      message: 'The token used in the request has been revoked by the user',
-    },
-  },
-  forbidden: {
-    status: 403,
-    body: {
-      serviceErrorCode: 100,
-      code: 'ACCESS_DENIED',
-      message: 'Not enough permissions to access: partnerApiConversionEvents.BATCH_CREATE',
-    },
-  },
-  throttled: {
-    status: 429,
-    body: { code: 'TOO_MANY_REQUESTS', message: 'Resource level throttle limit reached' },
-  },
-  server: { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal Server Error' } },
-  sunset: { status: 426, body: { code: 'NONEXISTENT_VERSION', message: 'Requested version is not active' } },
-  badRequest: { status: 400, body: { code: 'ILLEGAL_ARGUMENT', message: 'Invalid request body' } },
+  invalidToken: error(401, 'INVALID_ACCESS_TOKEN', 'Invalid access token', 65600),
+  revoked: error(
+    401,
+    'REVOKED_ACCESS_TOKEN',
+    'The token used in the request has been revoked by the user',
+    65601,
+  ),
+  forbidden: error(
+    403,
+    'ACCESS_DENIED',
+    'Not enough permissions to access: conversionEvents.BATCH_CREATE',
+    100,
+  ),
+  throttled: error(429, 'TOO_MANY_REQUESTS', 'Resource level throttle limit reached'),
+  server: error(500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error'),
+  sunset: error(426, 'NONEXISTENT_VERSION', 'Requested version is not active'),
+  badRequest: error(400, 'ILLEGAL_ARGUMENT', 'Invalid request body'),
 };
 
 export class FakeLinkedInApi {
