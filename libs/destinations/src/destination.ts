@@ -11,13 +11,20 @@ export type Platform = (typeof PLATFORMS)[number];
 /**
  * What the platform answered, classified by its own documented error codes (never by HTTP status alone):
  * - `accepted`: taken (Google: accepted for processing; `requestId` reads the outcome back later);
+ *   `rejectedIndexes` names events the platform refused inside an accepted batch (LinkedIn's batch 200
+ *   answers a status per element): the others were taken, those are not and should not be resent as is;
  * - `invalid_event`: the request was refused for its events; `failedIndexes` names them when the platform
  *   says which (LinkedIn's 422), else the batch is halved until the bad event is alone;
  * - `config`: credentials or account set-up are wrong: the destination pauses until its credentials change;
  * - `transient` / `throttled` / `unknown`: retried with back-off (`retryAfterMs` when the platform says).
  */
 export type DestinationOutcome =
-  | { kind: 'accepted'; traceId?: string; requestId?: string }
+  | {
+      kind: 'accepted';
+      traceId?: string;
+      requestId?: string;
+      rejectedIndexes?: { index: number; message: string }[];
+    }
   | { kind: 'invalid_event'; message: string; traceId?: string; failedIndexes?: number[] }
   | { kind: 'config'; message: string; traceId?: string }
   | { kind: 'transient' | 'throttled' | 'unknown'; message: string; traceId?: string; retryAfterMs?: number };

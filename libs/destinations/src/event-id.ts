@@ -1,0 +1,18 @@
+import { sha256Hex } from '@app/journey';
+
+/**
+ * The event id every destination sends for a lifecycle event (Meta `event_id`, TikTok `event_id`, LinkedIn
+ * `eventId`, Google `transactionId`): `crm_` + the first 40 hex digits (160 bits) of
+ * sha256(`${objectKey}|${eventName}`).
+ *
+ * - Deterministic: one event per (lifecycle object, event name), so the id depends on exactly those two and
+ *   nothing else (no time, no attempt, no random part). Webhook retries, re-deliveries, replays and batch
+ *   splits all produce the same id, so each platform's dedup and our own outbox key can collapse duplicates.
+ * - No PII and no internal ids on the wire: the object key (`provider:objectType:objectId`) is hashed, so
+ *   CRM record ids never reach a platform and the length is fixed (44 chars, well under any id limit).
+ * - 160 bits make an accidental collision between two objects negligible.
+ * - `eventName` is used verbatim: event names are case-sensitive, so `DealWon` and `dealwon` differ.
+ */
+export function conversionEventId(objectKey: string, eventName: string): string {
+  return `crm_${sha256Hex(`${objectKey}|${eventName}`).slice(0, 40)}`;
+}

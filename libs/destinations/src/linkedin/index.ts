@@ -1,0 +1,5 @@
+export * from './build-event';
+export * from './client';
+export * from './errors';
+export * from './linkedin-destination';
+export * from './token';
