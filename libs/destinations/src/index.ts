@@ -1,5 +1,6 @@
 export * from './conversion';
 export * from './destination';
+export * from './event-id';
 export * from './event-value';
 export * from './linked-journeys';
 export * from './split-batch';

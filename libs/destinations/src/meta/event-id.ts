@@ -1,18 +1,9 @@
-import { sha256Hex } from '@app/journey';
+import { conversionEventId } from '../event-id';
 
 /**
- * The CAPI `event_id` of a lifecycle event: `crm_` + the first 40 hex digits (160 bits) of
- * sha256(`${objectKey}|${eventName}`).
- *
- * - Deterministic: SPEC sends one CAPI event per (lifecycle object, event name), so the id depends on exactly
- *   those two and nothing else (no time, no attempt, no random part). Webhook retries, re-deliveries,
- *   replays and batch splits all produce the same id, and Meta's dedup (`event_id` + `event_name`) plus our
- *   own outbox key on it can collapse duplicates.
- * - No PII and no internal ids on the wire: the object key (`provider:objectType:objectId`) is hashed, so
- *   CRM record ids never reach Meta and the length is fixed (44 chars, well under any id limit).
- * - 160 bits make an accidental collision between two objects negligible.
- * - `eventName` is used verbatim: Meta's event names are case-sensitive, so `DealWon` and `dealwon` differ.
+ * The CAPI `event_id` of a lifecycle event: the shared conversion event id (see ../event-id.ts), so Meta's
+ * dedup key (`event_id` + `event_name`) is the same id every other destination sends.
  */
 export function capiEventId(objectKey: string, eventName: string): string {
-  return `crm_${sha256Hex(`${objectKey}|${eventName}`).slice(0, 40)}`;
+  return conversionEventId(objectKey, eventName);
 }
