@@ -5,3 +5,4 @@ export * from './event-value';
 export * from './linked-journeys';
 export * from './split-batch';
 export * from './meta';
+export * from './google';
