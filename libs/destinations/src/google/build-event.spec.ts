@@ -149,10 +149,17 @@ describe('buildGoogleEvent', () => {
     expect(GOOGLE_SKIP.clickTooOld).toContain('90-day');
   });
 
-  it('ignores a click after the event', () => {
-    const clickIds = { gclid: { value: GCLID, clickedAt: daysAgo(0.5) } };
-    const decision = buildGoogleEvent(conversion({}, { clickIds, hashes: {} }), settings, NOW);
-    expect(decision.kind).toBe('skip');
+  it('ignores a click after the event, and a value that is not a click id', () => {
+    const after = { gclid: { value: GCLID, clickedAt: daysAgo(0.5) } };
+    const decision = buildGoogleEvent(conversion({}, { clickIds: after, hashes: {} }), settings, NOW);
+    expect(decision).toEqual({ kind: 'skip', reason: GOOGLE_SKIP.nothingToMatch });
+    const junk = { gclid: { value: 'not a gclid', clickedAt: daysAgo(2) } };
+    expect(buildGoogleEvent(conversion({}, { clickIds: junk, hashes: {} }), settings, NOW).kind).toBe('skip');
+  });
+
+  it('skips an event without a valid time instead of throwing', () => {
+    const decision = buildGoogleEvent(conversion({ occurredAt: new Date(Number.NaN) }), settings, NOW);
+    expect(decision).toEqual({ kind: 'skip', reason: GOOGLE_SKIP.noEventTime });
   });
 
   it('maps Consent Mode to Google consent and drops identifiers when ad_user_data is denied', () => {

@@ -54,8 +54,8 @@ const MAX_PHONES = 3;
 const HEX64 = /^[0-9a-f]{64}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const ACTION_ID = /^\d{1,20}$/;
-/** Click ids are URL-safe base64-ish tokens; anything else (spaces, quotes) is not a click id. */
-const CLICK_ID = /^[A-Za-z0-9_\-.~]{10,400}$/;
+/** Sent verbatim, so only checked for shape: printable ASCII without spaces (a torn or junk value is not sent). */
+const CLICK_ID = /^[\x21-\x7e]{8,1000}$/;
 const CLICK_ID_TYPES = ['gclid', 'gbraid', 'wbraid'] as const;
 
 export const GOOGLE_SKIP = {
@@ -65,6 +65,7 @@ export const GOOGLE_SKIP = {
   clickTooOld:
     "outside Google's 90-day click window: the click is older than 90 days and there is no email or phone",
   consentDenied: 'consent: ad_user_data denied and no click id',
+  noEventTime: 'the event has no valid time',
 } as const;
 
 export function buildGoogleEvent(
@@ -75,6 +76,7 @@ export function buildGoogleEvent(
   const conversionActionId = settings.conversionActions[conversion.eventName];
   if (!conversionActionId) return skip(GOOGLE_SKIP.notMapped(conversion.eventName));
   const eventMs = Math.min(conversion.occurredAt.getTime(), now.getTime());
+  if (Number.isNaN(eventMs)) return skip(GOOGLE_SKIP.noEventTime);
   if (now.getTime() - eventMs > GOOGLE_WINDOW_MS) return skip(GOOGLE_SKIP.eventTooOld);
 
   const journey = conversion.journey;
@@ -89,8 +91,8 @@ export function buildGoogleEvent(
 
   if (!usable) {
     if (adUserDataDenied) return skip(GOOGLE_SKIP.consentDenied);
-    if (!userIdentifiers.length)
-      return skip(clicks.length ? GOOGLE_SKIP.clickTooOld : GOOGLE_SKIP.nothingToMatch);
+    const tooOld = clicks.some(({ click }) => now.getTime() - click.clickedAt.getTime() > GOOGLE_WINDOW_MS);
+    if (!userIdentifiers.length) return skip(tooOld ? GOOGLE_SKIP.clickTooOld : GOOGLE_SKIP.nothingToMatch);
   }
 
   const eventId = conversionEventId(conversion.objectKey, conversion.eventName);
