@@ -51,7 +51,10 @@ export class GoogleDestination implements Destination<GooglePayload> {
     this.accountId = config.customerId;
     // A pause made under one client/refresh token is lifted when either changes (e.g. after re-consent).
     this.credentialFingerprint = createHash('sha256').update(`${clientId}\n${refreshToken}`).digest('hex');
-    const tokens = new GoogleAccessTokens({ clientId, clientSecret, refreshToken, tokenUrl }, options);
+    const tokens = new GoogleAccessTokens(
+      { clientId, clientSecret, refreshToken, tokenUrl },
+      { timeoutMs: options.timeoutMs },
+    );
     this.http = new DataManagerHttp(tokens, options.timeoutMs);
     this.dryRun = options.dryRun ?? false;
   }
