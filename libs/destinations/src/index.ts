@@ -7,5 +7,6 @@ export * from './event-value';
 export * from './linked-journeys';
 export * from './split-batch';
 export * from './meta';
+export * from './google';
 export * from './tiktok';
 export * from './linkedin';
