@@ -7,6 +7,7 @@ import { assertOneProcessorPerQueue, QueuesModule, RedisModule } from '@app/queu
 import { DestinationRegistry } from './dispatch/destination-registry';
 import { DispatchBatcher } from './dispatch/dispatch-batcher';
 import { DISPATCH_PROCESSORS } from './dispatch/dispatch.processor';
+import { GoogleRequestStatusPoller } from './dispatch/google-request-status';
 import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
@@ -49,6 +50,7 @@ export class WorkerModule {
       LifecycleProcessor,
       DestinationRegistry,
       DispatchBatcher,
+      GoogleRequestStatusPoller,
       ...DISPATCH_PROCESSORS,
       {
         // The same mapping as the api's (changes stored without their pipeline are mapped again here);

@@ -224,6 +224,30 @@ export class DispatchRepository {
     );
   }
 
+  /** Accepted requests of a platform that processes later, whose outcome has not been read back (a day at most). */
+  async requestsAwaitingProcessing(
+    platform: string,
+    limit: number,
+  ): Promise<{ id: string; traceId: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; trace_id: string }>(
+      `SELECT id, trace_id FROM destination_requests
+       WHERE platform = $1 AND outcome = 'accepted' AND trace_id IS NOT NULL
+         AND (processing_status IS NULL OR processing_status = 'PROCESSING')
+         AND created_at > now() - interval '1 day' AND created_at < now() - interval '30 seconds'
+       ORDER BY processing_checked_at NULLS FIRST, created_at LIMIT $2`,
+      [platform, limit],
+    );
+    return rows.map((row) => ({ id: row.id, traceId: row.trace_id }));
+  }
+
+  async recordProcessing(requestId: string, status: string, errors: ProcessingError[]): Promise<void> {
+    await this.pool.query(
+      `UPDATE destination_requests SET processing_status = $2, processing_errors = $3, processing_checked_at = now()
+       WHERE id = $1`,
+      [requestId, status.slice(0, 32), JSON.stringify(errors)],
+    );
+  }
+
   async pause(target: DestinationKey, tokenFingerprint: string, reason: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO destination_pauses (platform, destination, token_fingerprint, reason) VALUES ($1, $2, $3, $4)
@@ -251,6 +275,11 @@ export class DispatchRepository {
     }
     return { reason: rows[0].reason };
   }
+}
+
+export interface ProcessingError {
+  reason: string;
+  count: number;
 }
 
 export interface DestinationKey {

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { type Destination, MetaDestination, type Platform } from '@app/destinations';
+import {
+  type Destination,
+  GoogleDestination,
+  LinkedInDestination,
+  MetaDestination,
+  type Platform,
+  TikTokDestination,
+} from '@app/destinations';
 
 /** The destinations configured for this process, built once from the configuration. */
 export function configuredDestinations(config: AppConfig): Destination[] {
@@ -17,6 +24,11 @@ export function configuredDestinations(config: AppConfig): Destination[] {
       }),
     );
   }
+  const { google, tiktok, linkedin } = config.destinations;
+  // DRY_RUN_DESTINATIONS is handled by the batcher for every platform alike: the destinations always send.
+  if (google.enabled) destinations.push(new GoogleDestination(google));
+  if (tiktok.enabled) destinations.push(new TikTokDestination(tiktok));
+  if (linkedin.enabled) destinations.push(new LinkedInDestination(linkedin));
   return destinations;
 }
 
@@ -33,5 +45,11 @@ export class DestinationRegistry {
 
   get(platform: Platform | string): Destination | undefined {
     return this.byPlatform.get(platform);
+  }
+
+  /** Google's destination, when configured (its accepted requests are read back later). */
+  get google(): GoogleDestination | undefined {
+    const google = this.byPlatform.get('google');
+    return google instanceof GoogleDestination ? google : undefined;
   }
 }

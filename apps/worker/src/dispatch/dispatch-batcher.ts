@@ -115,7 +115,7 @@ export class DispatchBatcher {
       // version built wrongly is parked instead of costing its batch a rejection.
       const invalid = destination.validate(row.payload, now);
       if (invalid) {
-        const expired = invalid.startsWith('expired');
+        const expired = /expired|too_old/.test(invalid);
         await this.dispatches.markParked(entry.id, invalid, null, expired ? 'expired' : 'invalid');
         this.metrics.destination.events.inc({
           platform: destination.platform,
@@ -157,11 +157,23 @@ export class DispatchBatcher {
     this.metrics.destination.latency.observe({ platform }, exchange.durationMs / 1000);
     const breaker = this.breaker(platform);
     switch (outcome.kind) {
-      case 'accepted':
+      case 'accepted': {
         breaker.succeeded();
-        await this.dispatches.markSent(ids, requestId);
-        this.metrics.destination.events.inc({ platform, outcome: 'sent' }, ids.length);
-        return group.forEach((entry) => entry.resolve({ kind: 'sent' }));
+        // A platform that answers per event (LinkedIn) may refuse some inside an accepted batch: parked.
+        const rejected = new Map(
+          (outcome.rejectedIndexes ?? []).map((entry) => [entry.index, entry.message]),
+        );
+        const taken = group.filter((_, index) => !rejected.has(index));
+        for (const [index, message] of rejected) {
+          if (group[index]) await this.park(destination, group[index], message, requestId);
+        }
+        await this.dispatches.markSent(
+          taken.map((entry) => entry.id),
+          requestId,
+        );
+        this.metrics.destination.events.inc({ platform, outcome: 'sent' }, taken.length);
+        return taken.forEach((entry) => entry.resolve({ kind: 'sent' }));
+      }
       case 'invalid_event': {
         breaker.succeeded();
         const named = (outcome.failedIndexes ?? []).filter((index) => index >= 0 && index < group.length);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Conversion } from '../conversion';
 import type { BuildDecision, Destination, DestinationExchange, SendOptions } from '../destination';
-import { buildGoogleEvent, type GooglePayload, validateGoogleEvent } from './build-event';
+import { buildGoogleEvent, type GooglePayload, validateGoogleEvent, GOOGLE_WINDOW_MS } from './build-event';
 import { buildIngestRequest, GOOGLE_MAX_EVENTS, sendGoogleEvents } from './client';
 import { DataManagerHttp } from './http';
 import { GoogleAccessTokens } from './oauth-token';
@@ -35,6 +35,7 @@ export class GoogleDestination implements Destination<GooglePayload> {
   readonly accountId: string;
   readonly maxBatch = GOOGLE_MAX_EVENTS;
   readonly credentialFingerprint: string;
+  readonly sendWindowMs = GOOGLE_WINDOW_MS;
   private readonly http: DataManagerHttp;
   private readonly dryRun: boolean;
 

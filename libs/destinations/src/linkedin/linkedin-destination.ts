@@ -6,7 +6,12 @@
 import { sha256Hex } from '@app/journey';
 import type { Conversion } from '../conversion';
 import type { BuildDecision, Destination, DestinationExchange, SendOptions } from '../destination';
-import { buildLinkedInEvent, validateLinkedInEvent, type LinkedInEvent } from './build-event';
+import {
+  buildLinkedInEvent,
+  validateLinkedInEvent,
+  type LinkedInEvent,
+  LINKEDIN_WINDOW_MS,
+} from './build-event';
 import { LINKEDIN_MAX_BATCH, postLinkedInEvents } from './client';
 import { canRefresh, refreshLinkedInToken, type LinkedInOAuthSettings } from './token';
 
@@ -26,6 +31,7 @@ export class LinkedInDestination implements Destination<LinkedInEvent> {
   readonly maxBatch = LINKEDIN_MAX_BATCH;
   readonly accountId: string;
   readonly credentialFingerprint: string;
+  readonly sendWindowMs = LINKEDIN_WINDOW_MS;
   /** The configured token, then the last refreshed one (kept in memory only). */
   private accessToken: string;
   private refreshing?: Promise<string | { error: string }>;

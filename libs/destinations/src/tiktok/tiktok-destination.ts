@@ -16,6 +16,7 @@ import {
   validateTikTokEvent,
   type TikTokEventSource,
   type TikTokPayload,
+  TIKTOK_WINDOW_MS,
 } from './build-event';
 import { postTikTokEvents, TIKTOK_MAX_BATCH } from './client';
 
@@ -34,6 +35,7 @@ export class TikTokDestination implements Destination<TikTokPayload> {
   readonly maxBatch = TIKTOK_MAX_BATCH;
   readonly accountId: string;
   readonly credentialFingerprint: string;
+  readonly sendWindowMs = TIKTOK_WINDOW_MS;
   private readonly accessToken: string;
   private readonly pixelCode: string;
 
