@@ -10,6 +10,7 @@ import { DispatchProcessor } from './dispatch/dispatch.processor';
 import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
+import { DataMaintenanceProcessor } from './maintenance/data-maintenance.processor';
 import { LifecycleRelay } from './relay/lifecycle-relay';
 import { StaleWorkReconciler } from './relay/stale-work-reconciler';
 import { UnjoinedSweepProcessor } from './relay/unjoined-sweep.processor';
@@ -17,7 +18,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 
 /**
  * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch, the
- * unjoined sweep.
+ * unjoined sweep, daily data maintenance (touchpoint partitions).
  */
 @Module({})
 export class WorkerModule {
@@ -44,6 +45,7 @@ export class WorkerModule {
       LifecycleRelay,
       StaleWorkReconciler,
       UnjoinedSweepProcessor,
+      DataMaintenanceProcessor,
       LifecycleJoiner,
       CrmFactsReader,
       LifecycleProcessor,

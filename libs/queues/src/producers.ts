@@ -1,5 +1,10 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import {
+  DATA_MAINTENANCE_JOB_OPTIONS,
+  DATA_MAINTENANCE_QUEUE,
+  DATA_MAINTENANCE_SCHEDULER_ID,
+} from './data-maintenance';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from './queue-names';
 import {
   UNJOINED_SWEEP_JOB_OPTIONS,
@@ -106,5 +111,23 @@ export class UnjoinedSweepProducer extends Producer<unknown> {
   }
 }
 
+export class DataMaintenanceProducer extends Producer<unknown> {
+  static readonly queue = DATA_MAINTENANCE_QUEUE;
+
+  /** Upserts the one job scheduler (one id for every worker) that adds a maintenance job per interval. */
+  async schedule(everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      DATA_MAINTENANCE_SCHEDULER_ID,
+      { every: everyMs },
+      { name: 'maintenance', opts: DATA_MAINTENANCE_JOB_OPTIONS },
+    );
+  }
+}
+
 /** Every producer: the queues they write to are the ones the worker must process (see job-registry.ts). */
-export const PRODUCERS = [LifecycleProducer, DispatchProducer, UnjoinedSweepProducer] as const;
+export const PRODUCERS = [
+  LifecycleProducer,
+  DispatchProducer,
+  UnjoinedSweepProducer,
+  DataMaintenanceProducer,
+] as const;
