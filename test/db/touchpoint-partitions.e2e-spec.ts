@@ -70,8 +70,9 @@ describe('touchpoints partitioned by month', () => {
     const stray = await insertTouchpoint(new Date(monthStart(2).getTime() + 3600_000));
     expect(await partitionOf(stray)).toBe(`${SCHEMA}.touchpoints_default`);
 
-    worker = startWorker(t.env);
-    await worker.ready;
+    const started = startWorker(t.env);
+    worker = started;
+    await started.ready;
     let found = await names();
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline && !ahead.every((name) => found.includes(name))) {

@@ -18,7 +18,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 
 /**
  * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch, the
- * unjoined sweep, daily data maintenance (touchpoint partitions).
+ * unjoined sweep, daily data maintenance (touchpoint partitions, retention).
  */
 @Module({})
 export class WorkerModule {

@@ -10,6 +10,7 @@ import { JourneyRepository } from './journey.repository';
 import { LifecycleJoinRepository } from './lifecycle-join.repository';
 import { LifecycleBatchRepository } from './lifecycle-batch.repository';
 import { LifecycleRelayRepository } from './lifecycle-relay.repository';
+import { RetentionRepository } from './retention.repository';
 import { TouchpointPartitionRepository } from './touchpoint-partition.repository';
 import { TouchpointRepository } from './touchpoint.repository';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
@@ -31,6 +32,7 @@ class PoolCloser implements OnApplicationShutdown {
 const repositories = [
   TouchpointRepository,
   TouchpointPartitionRepository,
+  RetentionRepository,
   FormSubmissionRepository,
   JourneyRepository,
   ErasureRepository,

@@ -16,3 +16,4 @@ export * from './admin.repository';
 export * from './pipeline-stats.repository';
 export * from './database-health.repository';
 export * from './touchpoint-partition.repository';
+export * from './retention.repository';

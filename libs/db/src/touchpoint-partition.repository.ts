@@ -31,14 +31,15 @@ export class TouchpointPartitionRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** Every partition of touchpoints, oldest first, the DEFAULT partition last. */
-  async list(): Promise<TouchpointPartition[]> {
-    const { rows } = await this.pool.query<TouchpointPartition>(
+  async list(client: Pool | PoolClient = this.pool): Promise<TouchpointPartition[]> {
+    const { rows } = await client.query<TouchpointPartition>(
       `SELECT c.relname AS name,
               substring(pg_get_expr(c.relpartbound, c.oid) FROM 'FROM \\(''([^'']+)''\\)')::timestamptz AS "from",
               substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']+)''\\)')::timestamptz AS "to"
        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = 'public.touchpoints'::regclass
+       WHERE i.inhparent = 'public.touchpoints'::regclass AND c.relnamespace = $1::regnamespace
        ORDER BY 2 NULLS LAST`,
+      [TOUCHPOINT_PARTITION_SCHEMA],
     );
     return rows;
   }
@@ -59,17 +60,19 @@ export class TouchpointPartitionRepository {
 
   /** Detaches and drops every monthly partition that ends at or before `cutoff`; returns their names. */
   async dropMonthsBefore(cutoff: Date): Promise<string[]> {
-    const expired = (await this.list()).filter((partition) => partition.to && partition.to <= cutoff);
-    for (const { name } of expired) {
-      await this.inTransaction(async (client) => {
-        // Detaching locks the parent: wait a bounded time behind ingest rather than queueing it behind us.
-        await client.query(`SET LOCAL lock_timeout = '10s'`);
+    return this.inTransaction(async (client) => {
+      // Under the lock, so two replicas never both drop the same month.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK_KEY]);
+      // Detaching locks the parent: wait a bounded time behind ingest rather than queueing it behind us.
+      await client.query(`SET LOCAL lock_timeout = '10s'`);
+      const expired = (await this.list(client)).filter((partition) => partition.to && partition.to <= cutoff);
+      for (const { name } of expired) {
         const table = this.qualified(client, name);
         await client.query(`ALTER TABLE public.touchpoints DETACH PARTITION ${table}`);
         await client.query(`DROP TABLE ${table}`);
-      });
-    }
-    return expired.map((partition) => partition.name);
+      }
+      return expired.map((partition) => partition.name);
+    });
   }
 
   private async createMonth(from: Date, to: Date): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { TouchpointPartitionRepository } from '@app/db';
+import { AppConfig } from '@app/config';
+import { RetentionRepository, TouchpointPartitionRepository } from '@app/db';
 import {
   DATA_MAINTENANCE_EVERY_MS,
   DATA_MAINTENANCE_QUEUE,
@@ -8,17 +9,36 @@ import {
   TOUCHPOINT_MONTHS_AHEAD,
 } from '@app/queues';
 
+const DAY_MS = 24 * 3600 * 1000;
+/** Rows per DELETE: each statement stays short, so locks and WAL bursts stay small. */
+const DELETE_BATCH = 1000;
+
+/** Repeats a bounded delete until a batch comes back short; returns the total. */
+async function inBatches(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteBatch(DELETE_BATCH);
+    total += deleted;
+    if (deleted < DELETE_BATCH) return total;
+  }
+}
+
 /**
- * Once a day (a BullMQ job scheduler: one job for all replicas) and once as each worker starts: creates the
- * touchpoint partitions of the current month and the next two, so ingest never falls into the DEFAULT
- * partition. Replicas starting together are serialised by an advisory lock; a month that exists is skipped.
+ * Once a day (a BullMQ job scheduler: one job for all replicas) and once as each worker starts:
+ * - creates the touchpoint partitions of the current month and the next two, so ingest never falls into
+ *   the DEFAULT partition (replicas are serialised by an advisory lock; a month that exists is skipped);
+ * - drops monthly touchpoint partitions wholly older than TOUCHPOINT_RETENTION_DAYS;
+ * - deletes, in bounded batches, webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS whose
+ *   lifecycle events are all final, and destination requests older than DESTINATION_REQUEST_RETENTION_DAYS.
  */
 @Processor(DATA_MAINTENANCE_QUEUE, { concurrency: 1 })
 export class DataMaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(DataMaintenanceProcessor.name);
 
   constructor(
+    private readonly config: AppConfig,
     private readonly partitions: TouchpointPartitionRepository,
+    private readonly retention: RetentionRepository,
     private readonly maintenance: DataMaintenanceProducer,
   ) {
     super();
@@ -26,7 +46,10 @@ export class DataMaintenanceProcessor extends WorkerHost implements OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     await this.maintenance.schedule(DATA_MAINTENANCE_EVERY_MS);
-    await this.run('start');
+    // A failure here must not stop the worker: the scheduled job retries it.
+    await this.run('start').catch((error: Error) =>
+      this.logger.error(`data maintenance (start) failed: ${error.message}`),
+    );
   }
 
   async process(): Promise<void> {
@@ -34,7 +57,24 @@ export class DataMaintenanceProcessor extends WorkerHost implements OnApplicatio
   }
 
   private async run(trigger: string): Promise<void> {
-    const created = await this.partitions.ensureMonths(new Date(), TOUCHPOINT_MONTHS_AHEAD);
-    if (created.length) this.logger.log(`data maintenance (${trigger}): created ${created.join(', ')}`);
+    const now = Date.now();
+    const days = this.config.retention;
+    const created = await this.partitions.ensureMonths(new Date(now), TOUCHPOINT_MONTHS_AHEAD);
+    const dropped = await this.partitions.dropMonthsBefore(new Date(now - days.touchpointDays * DAY_MS));
+    const deliveries = await inBatches((limit) =>
+      this.retention.deleteWebhookDeliveriesBefore(new Date(now - days.webhookDeliveryDays * DAY_MS), limit),
+    );
+    const requests = await inBatches((limit) =>
+      this.retention.deleteDestinationRequestsBefore(
+        new Date(now - days.destinationRequestDays * DAY_MS),
+        limit,
+      ),
+    );
+    if (created.length || dropped.length || deliveries || requests) {
+      this.logger.log(
+        `data maintenance (${trigger}): partitions created [${created.join(', ')}], dropped [${dropped.join(', ')}]; ` +
+          `deleted ${deliveries} webhook deliveries, ${requests} destination requests`,
+      );
+    }
   }
 }
