@@ -24,6 +24,8 @@ export class OperationsMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const registers = [this.metrics.registry];
+    // Every api process reads the same rows: across API_PROCESSES the figure is one process's, not the sum.
+    const aggregator = 'first' as const;
     const stats = this.stats;
     const queues = [this.lifecycle, this.dispatch];
     // Emptied before the read, so a label that no longer has rows disappears.
@@ -36,6 +38,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Lifecycle events by provider and status',
       labelNames: ['provider', 'status'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.lifecycleEventsByProviderAndStatus(), ({ provider, status, count }) =>
           this.set({ provider, status }, count),
@@ -47,6 +50,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Joined lifecycle events by join method',
       labelNames: ['join_method'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.joinMethods(), ({ joinMethod, count }) =>
           this.set({ join_method: joinMethod }, count),
@@ -58,6 +62,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'CAPI events by status (queued, sent, parked, failed)',
       labelNames: ['status'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.capiEventsByStatus(), ({ status, count }) => this.set({ status }, count));
       },
@@ -67,6 +72,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Graph API requests by outcome class (accepted, transient, throttled, config, invalid_event, unknown)',
       labelNames: ['outcome'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.graphRequestsByOutcome(), ({ outcome, count }) =>
           this.set({ outcome }, count),
@@ -78,6 +84,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Graph API request latency over the last hour, by quantile',
       labelNames: ['quantile'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.graphLatencyLastHour(), ({ quantile, seconds }) =>
           this.set({ quantile }, seconds),
@@ -95,6 +102,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Share of sent CAPI events carrying each match key, by event name',
       labelNames: ['event_name', 'key'],
       registers,
+      aggregator,
       async collect() {
         await perEventAndKey(this, 'carried');
       },
@@ -104,6 +112,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Share of sent CAPI events whose journey (with its linked journeys) knew each match key, by event name',
       labelNames: ['event_name', 'key'],
       registers,
+      aggregator,
       async collect() {
         await perEventAndKey(this, 'known');
       },
@@ -113,6 +122,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Sent CAPI events whose journey knew a match key the event did not carry, by event name (a gap is a bug)',
       labelNames: ['event_name', 'key'],
       registers,
+      aggregator,
       async collect() {
         await perEventAndKey(this, 'gaps');
       },
@@ -122,6 +132,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'BullMQ jobs per queue and state',
       labelNames: ['queue', 'state'],
       registers,
+      aggregator,
       async collect() {
         this.reset();
         for (const queue of queues) {
@@ -138,6 +149,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Age of the oldest waiting job per queue (0 when none)',
       labelNames: ['queue'],
       registers,
+      aggregator,
       async collect() {
         this.reset();
         for (const queue of queues) {

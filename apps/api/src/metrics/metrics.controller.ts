@@ -1,13 +1,14 @@
 import { Controller, Get, Header, Headers, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
-import { MetricsService, metricsAuthProblem } from '@app/observability';
+import { metricsAuthProblem } from '@app/observability';
+import { ClusterMetrics } from './cluster-metrics';
 
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
   constructor(
-    private readonly metrics: MetricsService,
+    private readonly metrics: ClusterMetrics,
     private readonly config: AppConfig,
   ) {}
 
