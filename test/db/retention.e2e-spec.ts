@@ -89,6 +89,8 @@ describe('retention (data-maintenance job)', () => {
     ids.expired = await touchpoint(visitorId, new Date(expiredMonth.getTime() + 5 * DAY_MS));
     ids.cutoffMonth = await touchpoint(visitorId, new Date(cutoffMonth.getTime() + 3600_000));
     ids.recent = await touchpoint(visitorId, now);
+    // A month that never had a partition: its row sits in DEFAULT.
+    ids.strayExpired = await touchpoint(visitorId, monthStart(now, -20));
 
     const old = new Date(now.getTime() - 100 * DAY_MS);
     const recent = new Date(now.getTime() - 10 * DAY_MS);
@@ -124,6 +126,10 @@ describe('retention (data-maintenance job)', () => {
   it('drops a month wholly older than TOUCHPOINT_RETENTION_DAYS, with its rows', async () => {
     expect(await partitions()).not.toContain(partitionName(expiredMonth));
     expect(await exists('touchpoints', ids.expired)).toBe(false);
+  });
+
+  it('deletes expired rows that fell into the DEFAULT partition', async () => {
+    expect(await exists('touchpoints', ids.strayExpired)).toBe(false);
   });
 
   it('keeps the month holding the cutoff whole, and recent touchpoints', async () => {

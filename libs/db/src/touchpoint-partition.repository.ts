@@ -75,6 +75,19 @@ export class TouchpointPartitionRepository {
     });
   }
 
+  /**
+   * Deletes up to `limit` rows of the DEFAULT partition received before `before` (a month start: whole months
+   * only, as for partitions); returns how many went. Rows land there only when their month had no partition.
+   */
+  async deleteDefaultRowsBefore(before: Date, limit: number): Promise<number> {
+    const table = `${TOUCHPOINT_PARTITION_SCHEMA}.${TOUCHPOINT_DEFAULT_PARTITION}`;
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE received_at < $1 LIMIT $2))`,
+      [before, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   private async createMonth(from: Date, to: Date): Promise<boolean> {
     const name = touchpointPartitionName(from);
     return this.inTransaction(async (client) => {

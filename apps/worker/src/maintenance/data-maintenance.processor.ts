@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { RetentionRepository, TouchpointPartitionRepository } from '@app/db';
+import { RetentionRepository, TouchpointPartitionRepository, utcMonthStart } from '@app/db';
 import {
   DATA_MAINTENANCE_EVERY_MS,
   DATA_MAINTENANCE_QUEUE,
@@ -27,7 +27,8 @@ async function inBatches(deleteBatch: (limit: number) => Promise<number>): Promi
  * Once a day (a BullMQ job scheduler: one job for all replicas) and once as each worker starts:
  * - creates the touchpoint partitions of the current month and the next two, so ingest never falls into
  *   the DEFAULT partition (replicas are serialised by an advisory lock; a month that exists is skipped);
- * - drops monthly touchpoint partitions wholly older than TOUCHPOINT_RETENTION_DAYS;
+ * - drops monthly touchpoint partitions wholly older than TOUCHPOINT_RETENTION_DAYS (and the DEFAULT
+ *   partition's rows of such months);
  * - deletes, in bounded batches, webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS whose
  *   lifecycle events are all final, and destination requests older than DESTINATION_REQUEST_RETENTION_DAYS.
  */
@@ -60,7 +61,11 @@ export class DataMaintenanceProcessor extends WorkerHost implements OnApplicatio
     const now = Date.now();
     const days = this.config.retention;
     const created = await this.partitions.ensureMonths(new Date(now), TOUCHPOINT_MONTHS_AHEAD);
-    const dropped = await this.partitions.dropMonthsBefore(new Date(now - days.touchpointDays * DAY_MS));
+    const touchpointCutoff = new Date(now - days.touchpointDays * DAY_MS);
+    const dropped = await this.partitions.dropMonthsBefore(touchpointCutoff);
+    const strays = await inBatches((limit) =>
+      this.partitions.deleteDefaultRowsBefore(utcMonthStart(touchpointCutoff), limit),
+    );
     const deliveries = await inBatches((limit) =>
       this.retention.deleteWebhookDeliveriesBefore(new Date(now - days.webhookDeliveryDays * DAY_MS), limit),
     );
@@ -70,10 +75,11 @@ export class DataMaintenanceProcessor extends WorkerHost implements OnApplicatio
         limit,
       ),
     );
-    if (created.length || dropped.length || deliveries || requests) {
+    if (created.length || dropped.length || strays || deliveries || requests) {
       this.logger.log(
         `data maintenance (${trigger}): partitions created [${created.join(', ')}], dropped [${dropped.join(', ')}]; ` +
-          `deleted ${deliveries} webhook deliveries, ${requests} destination requests`,
+          `deleted ${strays} expired touchpoints from the DEFAULT partition, ${deliveries} webhook deliveries, ` +
+          `${requests} destination requests`,
       );
     }
   }
