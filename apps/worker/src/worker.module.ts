@@ -11,14 +11,17 @@ import { GoogleRequestStatusPoller } from './dispatch/google-request-status';
 import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
+import { DataMaintenanceProcessor } from './maintenance/data-maintenance.processor';
+import { WorkerMetricsServer } from './metrics/worker-metrics.server';
 import { LifecycleRelay } from './relay/lifecycle-relay';
 import { StaleWorkReconciler } from './relay/stale-work-reconciler';
 import { UnjoinedSweepProcessor } from './relay/unjoined-sweep.processor';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
 /**
- * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, dispatch per destination, the
- * unjoined sweep.
+ * The BullMQ worker process: no Nest HTTP (its /metrics is a bare node:http server). Relay (inbox → lifecycle
+ * queue), lifecycle join, dispatch per destination, the unjoined sweep, daily data maintenance (touchpoint
+ * partitions, retention).
  */
 @Module({})
 export class WorkerModule {
@@ -42,9 +45,11 @@ export class WorkerModule {
   private static providers(config: AppConfig): Provider[] {
     return [
       WorkerHeartbeat,
+      WorkerMetricsServer,
       LifecycleRelay,
       StaleWorkReconciler,
       UnjoinedSweepProcessor,
+      DataMaintenanceProcessor,
       LifecycleJoiner,
       CrmFactsReader,
       LifecycleProcessor,

@@ -84,6 +84,10 @@ export class AppConfig {
   readonly limits: { perIpPerMinute: number; perKeyPerMinute: number; touchpointsPerVisitorPerHour: number };
   /** `production` turns the development-secret warnings on. */
   readonly production: boolean;
+  /** Days kept: touchpoints (whole months), webhook deliveries (once final), destination requests. */
+  readonly retention: { touchpointDays: number; webhookDeliveryDays: number; destinationRequestDays: number };
+  /** apiProcesses: node:cluster workers of the api; workerMetricsPort: the worker's own /metrics. */
+  readonly processes: { apiProcesses: number; workerMetricsPort: number; metricsToken?: string };
 
   private constructor(env: Environment) {
     this.databaseUrl = env.DATABASE_URL;
@@ -137,6 +141,16 @@ export class AppConfig {
       touchpointsPerVisitorPerHour: env.MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR,
     };
     this.production = env.NODE_ENV === 'production';
+    this.retention = {
+      touchpointDays: env.TOUCHPOINT_RETENTION_DAYS,
+      webhookDeliveryDays: env.WEBHOOK_DELIVERY_RETENTION_DAYS,
+      destinationRequestDays: env.DESTINATION_REQUEST_RETENTION_DAYS,
+    };
+    this.processes = {
+      apiProcesses: env.API_PROCESSES,
+      workerMetricsPort: env.WORKER_METRICS_PORT,
+      metricsToken: env.METRICS_TOKEN,
+    };
   }
 
   /** Reads and validates the environment; throws ConfigError naming every bad or missing variable. */

@@ -10,6 +10,8 @@ import { JourneyRepository } from './journey.repository';
 import { LifecycleJoinRepository } from './lifecycle-join.repository';
 import { LifecycleBatchRepository } from './lifecycle-batch.repository';
 import { LifecycleRelayRepository } from './lifecycle-relay.repository';
+import { RetentionRepository } from './retention.repository';
+import { TouchpointPartitionRepository } from './touchpoint-partition.repository';
 import { TouchpointRepository } from './touchpoint.repository';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
 import { PG_POOL } from './pg-pool';
@@ -29,6 +31,8 @@ class PoolCloser implements OnApplicationShutdown {
 
 const repositories = [
   TouchpointRepository,
+  TouchpointPartitionRepository,
+  RetentionRepository,
   FormSubmissionRepository,
   JourneyRepository,
   ErasureRepository,

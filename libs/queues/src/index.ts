@@ -1,3 +1,4 @@
+export * from './data-maintenance';
 export * from './job-registry';
 export * from './producers';
 export * from './queue-names';

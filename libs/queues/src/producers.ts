@@ -1,5 +1,10 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import {
+  DATA_MAINTENANCE_JOB_OPTIONS,
+  DATA_MAINTENANCE_QUEUE,
+  DATA_MAINTENANCE_SCHEDULER_ID,
+} from './data-maintenance';
 import { DISPATCH_QUEUES, DispatchJob, DispatchPlatform, LIFECYCLE_QUEUE, LifecycleJob } from './queue-names';
 import {
   UNJOINED_SWEEP_JOB_OPTIONS,
@@ -151,9 +156,23 @@ export class UnjoinedSweepProducer extends Producer<unknown> {
   }
 }
 
+export class DataMaintenanceProducer extends Producer<unknown> {
+  static readonly queue = DATA_MAINTENANCE_QUEUE;
+
+  /** Upserts the one job scheduler (one id for every worker) that adds a maintenance job per interval. */
+  async schedule(everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      DATA_MAINTENANCE_SCHEDULER_ID,
+      { every: everyMs },
+      { name: 'maintenance', opts: DATA_MAINTENANCE_JOB_OPTIONS },
+    );
+  }
+}
+
 /** Every queue a producer writes to: the worker must process each (see job-registry.ts). */
 export const PRODUCED_QUEUES: readonly string[] = [
   LifecycleProducer.queue,
   ...DispatchProducer.queues,
   UnjoinedSweepProducer.queue,
+  DataMaintenanceProducer.queue,
 ];

@@ -2,7 +2,13 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { DispatchProducer, LifecycleProducer, UnjoinedSweepProducer } from './producers';
+import { DATA_MAINTENANCE_JOB_OPTIONS, DATA_MAINTENANCE_QUEUE } from './data-maintenance';
+import {
+  DataMaintenanceProducer,
+  DispatchProducer,
+  LifecycleProducer,
+  UnjoinedSweepProducer,
+} from './producers';
 import {
   DEFAULT_JOB_OPTIONS,
   DISPATCH_JOB_OPTIONS,
@@ -22,6 +28,7 @@ const JOB_OPTIONS = {
   [DISPATCH_QUEUES.tiktok]: DISPATCH_JOB_OPTIONS,
   [DISPATCH_QUEUES.linkedin]: DISPATCH_JOB_OPTIONS,
   [UNJOINED_SWEEP_QUEUE]: UNJOINED_SWEEP_JOB_OPTIONS,
+  [DATA_MAINTENANCE_QUEUE]: DATA_MAINTENANCE_JOB_OPTIONS,
 } as const;
 type QueueName = keyof typeof JOB_OPTIONS;
 
@@ -114,6 +121,7 @@ export class QueuesModule {
       LIFECYCLE_QUEUE,
       ...Object.values(DISPATCH_QUEUES),
       UNJOINED_SWEEP_QUEUE,
+      DATA_MAINTENANCE_QUEUE,
     ]);
     return {
       module: QueuesModule,
@@ -142,8 +150,19 @@ export class QueuesModule {
           inject: [getQueueToken(UNJOINED_SWEEP_QUEUE)],
           useFactory: (queue: Queue) => new UnjoinedSweepProducer(queue, false),
         },
+        {
+          provide: DataMaintenanceProducer,
+          inject: [getQueueToken(DATA_MAINTENANCE_QUEUE)],
+          useFactory: (queue: Queue) => new DataMaintenanceProducer(queue, false),
+        },
       ],
-      exports: [...bull.exports, LifecycleProducer, DispatchProducer, UnjoinedSweepProducer],
+      exports: [
+        ...bull.exports,
+        LifecycleProducer,
+        DispatchProducer,
+        UnjoinedSweepProducer,
+        DataMaintenanceProducer,
+      ],
     };
   }
 }
