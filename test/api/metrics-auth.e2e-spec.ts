@@ -29,7 +29,7 @@ describe('metrics: the worker’s own /metrics, and METRICS_TOKEN', () => {
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
     expect(text).toContain('# TYPE journey_lifecycle_events_total counter');
-    expect(text).toContain('# TYPE journey_capi_requests_total counter');
+    expect(text).toContain('# TYPE journey_destination_requests_total counter');
     expect(text).toContain('process_resident_memory_bytes');
   });
 
