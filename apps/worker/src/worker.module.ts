@@ -1,12 +1,14 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { GraphClient } from '@app/destinations';
 import { AppConfig, ConfigModule } from '@app/config';
-import { HubspotApiClient, hubspotAdapter, loadStageMap, StageMap } from '@app/crm';
+import { loadStageMap, StageMap } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
 import { assertOneProcessorPerQueue, QueuesModule, RedisModule } from '@app/queues';
 import { CapiBatcher } from './dispatch/capi-batcher';
 import { DispatchProcessor } from './dispatch/dispatch.processor';
+import { crmApiProviders } from './crm-api.providers';
+import { CrmContactLookup } from './lifecycle/crm-contact-lookup';
 import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
@@ -45,6 +47,7 @@ export class WorkerModule {
       StaleWorkReconciler,
       UnjoinedSweepProcessor,
       LifecycleJoiner,
+      CrmContactLookup,
       CrmFactsReader,
       LifecycleProcessor,
       CapiBatcher,
@@ -64,19 +67,7 @@ export class WorkerModule {
         provide: StageMap,
         useFactory: () => loadStageMap(config.stageMapFile),
       },
-      {
-        // Without a token the join skips the HubSpot API step (and says so in status_reason).
-        provide: HubspotApiClient,
-        useFactory: () =>
-          config.hubspot.accessToken
-            ? hubspotAdapter.createApiClient({
-                apiUrl: config.hubspot.apiUrl,
-                accessToken: config.hubspot.accessToken,
-                externalIdProperty: config.hubspot.externalIdProperty,
-                leadIdProperty: config.hubspot.leadIdProperty,
-              })
-            : null,
-      },
+      ...crmApiProviders(config),
     ];
   }
 }

@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { GraphClient, GraphExchange, invalidReason, planAfterInvalid, validateCapiEvent } from '@app/destinations';
+import {
+  GraphClient,
+  GraphExchange,
+  invalidReason,
+  planAfterInvalid,
+  validateCapiEvent,
+} from '@app/destinations';
 import { AppConfig } from '@app/config';
 import { MAX_EVENT_AGE_MS } from '@app/journey';
 import { CapiEventRepository, QueuedCapiEvent } from '@app/db';
