@@ -12,6 +12,8 @@ import { CrmContactLookup } from './lifecycle/crm-contact-lookup';
 import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
+import { CrmReconcileProcessor } from './reconcile/crm-reconcile.processor';
+import { CrmReconciler } from './reconcile/crm-reconciler';
 import { LifecycleRelay } from './relay/lifecycle-relay';
 import { StaleWorkReconciler } from './relay/stale-work-reconciler';
 import { UnjoinedSweepProcessor } from './relay/unjoined-sweep.processor';
@@ -19,7 +21,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 
 /**
  * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, CAPI dispatch, the
- * unjoined sweep.
+ * unjoined sweep, the CRM reconciliation sweep.
  */
 @Module({})
 export class WorkerModule {
@@ -46,6 +48,8 @@ export class WorkerModule {
       LifecycleRelay,
       StaleWorkReconciler,
       UnjoinedSweepProcessor,
+      CrmReconciler,
+      CrmReconcileProcessor,
       LifecycleJoiner,
       CrmContactLookup,
       CrmFactsReader,

@@ -10,3 +10,4 @@ export * from './stage-map';
 export * from './stage-rule';
 export * from './ttl-cache';
 export * from './api-http';
+export * from './stored-change';

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { AppConfig } from '@app/config';
 import { AdminRepository } from './admin.repository';
 import { CapiEventRepository } from './capi-event.repository';
+import { CrmReconcileRepository } from './crm-reconcile.repository';
 import { DatabaseHealthRepository } from './database-health.repository';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
@@ -40,6 +41,7 @@ const repositories = [
   AdminRepository,
   PipelineStatsRepository,
   DatabaseHealthRepository,
+  CrmReconcileRepository,
 ];
 
 @Global()

@@ -15,3 +15,4 @@ export * from './lifecycle-batch.repository';
 export * from './admin.repository';
 export * from './pipeline-stats.repository';
 export * from './database-health.repository';
+export * from './crm-reconcile.repository';

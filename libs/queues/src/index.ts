@@ -1,3 +1,4 @@
+export * from './crm-reconcile';
 export * from './job-registry';
 export * from './producers';
 export * from './queue-names';

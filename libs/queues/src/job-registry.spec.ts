@@ -6,6 +6,7 @@ import {
   processedQueue,
 } from './job-registry';
 import { DISPATCH_QUEUE, LIFECYCLE_QUEUE } from './queue-names';
+import { CRM_RECONCILE_QUEUE } from './crm-reconcile';
 import { UNJOINED_SWEEP_QUEUE } from './unjoined-sweep';
 
 // What @nestjs/bullmq's @Processor(queue) records (Nest's packages are ES modules Jest cannot load here).
@@ -22,6 +23,8 @@ class DispatchWork {}
 class SecondDispatchWork {}
 @Processor(UNJOINED_SWEEP_QUEUE)
 class SweepWork {}
+@Processor(CRM_RECONCILE_QUEUE)
+class ReconcileWork {}
 @Processor('lifecycel')
 class MisnamedWork {}
 class Helper {}
@@ -34,13 +37,14 @@ describe('assertOneProcessorPerQueue', () => {
         LifecycleWork,
         { provide: DispatchWork, useClass: DispatchWork },
         SweepWork,
+        ReconcileWork,
         { provide: 'x', useValue: 1 },
       ]),
     ).not.toThrow();
   });
 
   it('refuses a produced queue without a processor, naming the queue', () => {
-    const check = () => assertOneProcessorPerQueue([LifecycleWork, SweepWork]);
+    const check = () => assertOneProcessorPerQueue([LifecycleWork, SweepWork, ReconcileWork]);
     expect(check).toThrow(JobRegistryError);
     expect(check).toThrow(
       new Error('The worker cannot start: queue "dispatch" has no processor: its jobs would never run.'),
@@ -49,7 +53,7 @@ describe('assertOneProcessorPerQueue', () => {
 
   it('refuses a queue with two processors, naming the queue and both classes', () => {
     expect(() =>
-      assertOneProcessorPerQueue([LifecycleWork, DispatchWork, SecondDispatchWork, SweepWork]),
+      assertOneProcessorPerQueue([LifecycleWork, DispatchWork, SecondDispatchWork, SweepWork, ReconcileWork]),
     ).toThrow(
       new Error(
         'The worker cannot start: queue "dispatch" has 2 processors (DispatchWork, SecondDispatchWork): keep one.',

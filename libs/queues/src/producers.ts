@@ -1,5 +1,11 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import {
+  CRM_RECONCILE_JOB_OPTIONS,
+  CRM_RECONCILE_QUEUE,
+  CRM_RECONCILE_SCHEDULER_ID,
+  CrmReconcileJob,
+} from './crm-reconcile';
 import { DISPATCH_QUEUE, DispatchJob, LIFECYCLE_QUEUE, LifecycleJob } from './queue-names';
 import {
   UNJOINED_SWEEP_JOB_OPTIONS,
@@ -106,5 +112,23 @@ export class UnjoinedSweepProducer extends Producer<unknown> {
   }
 }
 
+export class CrmReconcileProducer extends Producer<CrmReconcileJob> {
+  static readonly queue = CRM_RECONCILE_QUEUE;
+
+  /** Upserts the one job scheduler (one id for every worker) that adds a sweep job per interval. */
+  async schedule(everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      CRM_RECONCILE_SCHEDULER_ID,
+      { every: everyMs },
+      { name: 'reconcile', data: {}, opts: CRM_RECONCILE_JOB_OPTIONS },
+    );
+  }
+}
+
 /** Every producer: the queues they write to are the ones the worker must process (see job-registry.ts). */
-export const PRODUCERS = [LifecycleProducer, DispatchProducer, UnjoinedSweepProducer] as const;
+export const PRODUCERS = [
+  LifecycleProducer,
+  DispatchProducer,
+  UnjoinedSweepProducer,
+  CrmReconcileProducer,
+] as const;

@@ -2,7 +2,13 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { DispatchProducer, LifecycleProducer, UnjoinedSweepProducer } from './producers';
+import { CRM_RECONCILE_JOB_OPTIONS, CRM_RECONCILE_QUEUE } from './crm-reconcile';
+import {
+  CrmReconcileProducer,
+  DispatchProducer,
+  LifecycleProducer,
+  UnjoinedSweepProducer,
+} from './producers';
 import { DEFAULT_JOB_OPTIONS, DISPATCH_JOB_OPTIONS, DISPATCH_QUEUE, LIFECYCLE_QUEUE } from './queue-names';
 import { redisConnectionOptions, RedisUse } from './redis-connection';
 import { UNJOINED_SWEEP_JOB_OPTIONS, UNJOINED_SWEEP_QUEUE } from './unjoined-sweep';
@@ -12,6 +18,7 @@ const JOB_OPTIONS = {
   [LIFECYCLE_QUEUE]: DEFAULT_JOB_OPTIONS,
   [DISPATCH_QUEUE]: DISPATCH_JOB_OPTIONS,
   [UNJOINED_SWEEP_QUEUE]: UNJOINED_SWEEP_JOB_OPTIONS,
+  [CRM_RECONCILE_QUEUE]: CRM_RECONCILE_JOB_OPTIONS,
 } as const;
 type QueueName = keyof typeof JOB_OPTIONS;
 
@@ -88,7 +95,12 @@ export class QueuesModule {
    * outage itself).
    */
   static forWorker(config: AppConfig): DynamicModule {
-    const bull = registered(config, 'worker', [LIFECYCLE_QUEUE, DISPATCH_QUEUE, UNJOINED_SWEEP_QUEUE]);
+    const bull = registered(config, 'worker', [
+      LIFECYCLE_QUEUE,
+      DISPATCH_QUEUE,
+      UNJOINED_SWEEP_QUEUE,
+      CRM_RECONCILE_QUEUE,
+    ]);
     return {
       module: QueuesModule,
       global: true,
@@ -112,8 +124,19 @@ export class QueuesModule {
           inject: [getQueueToken(UNJOINED_SWEEP_QUEUE)],
           useFactory: (queue: Queue) => new UnjoinedSweepProducer(queue, false),
         },
+        {
+          provide: CrmReconcileProducer,
+          inject: [getQueueToken(CRM_RECONCILE_QUEUE)],
+          useFactory: (queue: Queue) => new CrmReconcileProducer(queue, false),
+        },
       ],
-      exports: [...bull.exports, LifecycleProducer, DispatchProducer, UnjoinedSweepProducer],
+      exports: [
+        ...bull.exports,
+        LifecycleProducer,
+        DispatchProducer,
+        UnjoinedSweepProducer,
+        CrmReconcileProducer,
+      ],
     };
   }
 }
