@@ -61,7 +61,10 @@ export function storedLifecycleChange(change: LifecycleChange, stageMap: StageMa
     leadId: change.leadId,
     hints: {
       external_id: change.hints.externalId,
-      crm_records: change.hints.crmRecords.map((record) => ({ object_type: record.objectType, id: record.id })),
+      crm_records: change.hints.crmRecords.map((record) => ({
+        object_type: record.objectType,
+        id: record.id,
+      })),
       email_hashes: change.hints.emailHashes,
       phone_hashes: change.hints.phoneHashes,
     },

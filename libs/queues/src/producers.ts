@@ -123,6 +123,11 @@ export class CrmReconcileProducer extends Producer<CrmReconcileJob> {
       { name: 'reconcile', data: {}, opts: CRM_RECONCILE_JOB_OPTIONS },
     );
   }
+
+  /** Removes the scheduler (no CRM has API credentials any more): no empty sweeps every interval. */
+  async unschedule(): Promise<void> {
+    await this.queue.removeJobScheduler(CRM_RECONCILE_SCHEDULER_ID);
+  }
 }
 
 /** Every producer: the queues they write to are the ones the worker must process (see job-registry.ts). */

@@ -24,7 +24,7 @@ export class CrmReconcileProcessor extends WorkerHost implements OnApplicationBo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.reconciler.providers.length) return;
+    if (!this.reconciler.providers.length) return this.sweeps.unschedule();
     await this.sweeps.schedule(this.config.crmApi.reconcileMinutes * 60_000);
     this.reconciler.sweep().catch((error: Error) => this.logger.warn(`start-up sweep: ${error.message}`));
   }

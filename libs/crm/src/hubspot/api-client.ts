@@ -75,6 +75,9 @@ const DEAL_CACHE_SIZE = 1000;
 /** HubSpot allows 100 requests per 10 s to a private app (crm-webhooks.md §1.7): keep some headroom. */
 const BURST_REQUESTS = 90;
 const BURST_WINDOW_MS = 10_000;
+/** The CRM search has a limit of its own: 5 requests per second per account (§1.7). */
+const SEARCH_REQUESTS = 4;
+const SEARCH_WINDOW_MS = 1000;
 /** The company currency rarely changes: one read per 10 minutes. */
 const ACCOUNT_CACHE_TTL_MS = 600_000;
 
@@ -107,6 +110,7 @@ export class HubspotApiClient {
   private readonly deals: TtlCache<HubspotDeal | null>;
   private readonly account = new TtlCache<HubspotAccount | null>(ACCOUNT_CACHE_TTL_MS, 1);
   private readonly window = new RequestWindow(BURST_REQUESTS, BURST_WINDOW_MS);
+  private readonly searchWindow = new RequestWindow(SEARCH_REQUESTS, SEARCH_WINDOW_MS);
   private readonly maxRetryWaitMs?: number;
 
   constructor(options: HubspotApiClientOptions) {
@@ -223,7 +227,8 @@ export class HubspotApiClient {
   }
 
   /** POST a JSON body (CRM search, batch reads): the sweep's calls (see reconcile.ts). */
-  post<T>(path: string, body: unknown): Promise<T | null> {
+  async post<T>(path: string, body: unknown): Promise<T | null> {
+    if (path.endsWith('/search')) await this.searchWindow.take();
     return this.request<T>('POST', path, path, JSON.stringify(body));
   }
 
