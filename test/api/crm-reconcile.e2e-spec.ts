@@ -2,29 +2,42 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { buildOutboundMessage, randomSalesforceId } from '@app/crm-testing';
 import { sha256Hex } from '@app/journey';
+import { Queue } from 'bullmq';
+// The queue names only: @app/queues' index would load Nest, which Jest does not.
+import { CRM_RECONCILE_QUEUE, CRM_RECONCILE_SCHEDULER_ID } from '../../libs/queues/src/crm-reconcile';
+import { FakeGoHighLevelApi } from '../fakes/gohighlevel-api';
 import { FakeSalesforceApi } from '../fakes/salesforce-api';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
+import { startWorker } from '../support/service-process';
 import { ORG_ID } from '../support/webhook-env';
 
 const SF_CLIENT_ID = 'fake-client-id-0001';
 const SF_CLIENT_SECRET = 'fake-client-secret-0001';
+const GHL_TOKEN = 'pit-test-highlevel-token';
+const GHL_FIELD = 'journeyExternalIdField';
 
 describe('CRM reconciliation: changes whose webhook never came, found by the sweep (npm run crm:backfill)', () => {
   let t: PipelineEnv;
   const salesforce = new FakeSalesforceApi({ clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET });
+  const highlevel = new FakeGoHighLevelApi({ token: GHL_TOKEN });
 
   beforeAll(async () => {
-    const { url } = await salesforce.start();
+    const [{ url }, { url: ghlUrl }] = await Promise.all([salesforce.start(), highlevel.start()]);
     t = await startPipelineEnv('reconcile', {
       DEFAULT_CURRENCY: 'USD',
       SALESFORCE_LOGIN_URL: url,
       SALESFORCE_CLIENT_ID: SF_CLIENT_ID,
       SALESFORCE_CLIENT_SECRET: SF_CLIENT_SECRET,
+      GHL_API_URL: ghlUrl,
+      GHL_API_TOKEN: GHL_TOKEN,
+      GHL_LOCATION_ID: highlevel.locationId,
+      GHL_EXTERNAL_ID_FIELD: GHL_FIELD,
+      CRM_RECONCILE_MINUTES: '5',
     });
   });
   afterAll(async () => {
     await t?.close();
-    await salesforce.stop();
+    await Promise.all([salesforce.stop(), highlevel.stop()]);
   });
 
   /** `npm run crm:backfill -- --crm <crm> --since <since>` with the services' environment. */
@@ -134,5 +147,44 @@ describe('CRM reconciliation: changes whose webhook never came, found by the swe
     const output = await backfill('salesforce');
     expect(output).toMatch(/Salesforce backfill done: \d+ changes found, 0 stored, 1 already known/);
     expect(await rowsOf(opportunityId)).toHaveLength(1);
+  });
+
+  it('sweeps HighLevel as a worker starts: a won opportunity joined through its contact', async () => {
+    await t.landing('visitor-ghl', { email: 'ghl.buyer@example.com' });
+    const wonAt = new Date(Date.now() - 60_000).toISOString();
+    highlevel.addContact({ id: 'ghl-contact-1', customFields: [{ id: GHL_FIELD, value: 'visitor-ghl' }] });
+    highlevel.addOpportunity({
+      id: 'ghl-opp-swept',
+      contactId: 'ghl-contact-1',
+      status: 'won',
+      monetaryValue: 300,
+      lastStatusChangeAt: wonAt,
+      updatedAt: wonAt,
+    });
+    await t.worker.stop();
+    t.worker = startWorker(t.env);
+
+    const event = await t.settled('ghl-opp-swept');
+    expect(event).toMatchObject({ status: 'sent', join_method: 'crm_api', event_name: 'DealWon' });
+    expect(sentFor(event.event_id)[0].custom_data).toMatchObject({
+      value: 300,
+      lead_event_source: 'GoHighLevel',
+    });
+    expect(t.worker.output()).toMatch(/gohighlevel sweep: \d+ changes in the window, 1 stored/);
+    expect(highlevel.requests().every((request) => request.headers.version === '2021-07-28')).toBe(true);
+  });
+
+  it('schedules the sweep once for all workers, every CRM_RECONCILE_MINUTES', async () => {
+    const queue = new Queue(CRM_RECONCILE_QUEUE, {
+      connection: { url: t.env.REDIS_URL },
+      prefix: t.env.QUEUE_PREFIX,
+    });
+    try {
+      expect(await queue.getJobSchedulers()).toEqual([
+        expect.objectContaining({ key: CRM_RECONCILE_SCHEDULER_ID, every: 5 * 60_000 }),
+      ]);
+    } finally {
+      await queue.close();
+    }
   });
 });

@@ -18,6 +18,8 @@ import { reconcileCrm, type ReconcileOutcome, type ReconcileStore } from './reco
 
 /** A first sweep (no cursor yet) looks back a day; older changes need `npm run crm:backfill`. */
 const FIRST_LOOKBACK_MS = 24 * 3600 * 1000;
+/** Read again before the cursor each time: search indexes lag their records by seconds. */
+const OVERLAP_MS = 5 * 60_000;
 /** Pages per record kind and run (HubSpot: 100 records a page); the next run goes on from the cursor. */
 const MAX_PAGES = 50;
 
@@ -85,6 +87,7 @@ export class CrmReconciler {
           stageMap: this.stageMap,
           since: options.since,
           firstLookbackMs: FIRST_LOOKBACK_MS,
+          overlapMs: OVERLAP_MS,
           maxPages: MAX_PAGES,
         });
         outcomes.set(source.provider, outcome);

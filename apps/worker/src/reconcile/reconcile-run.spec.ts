@@ -44,7 +44,13 @@ describe('reconcileCrm (HubSpot source against the local fake)', () => {
   const fake = new FakeHubspotApi({ accessToken: TOKEN });
   let source: HubspotReconcileSource;
   const stageMap = loadStageMap();
-  const options = { stageMap, firstLookbackMs: 24 * 3600_000, maxPages: 5, now: () => NOW };
+  const options = {
+    stageMap,
+    firstLookbackMs: 24 * 3600_000,
+    overlapMs: 5 * 60_000,
+    maxPages: 5,
+    now: () => NOW,
+  };
 
   beforeAll(async () => {
     const { url } = await fake.start();

@@ -34,6 +34,11 @@ export interface ReconcileOptions {
   since?: Date;
   /** Without a cursor (a first sweep), look back this far. */
   firstLookbackMs: number;
+  /**
+   * Each sweep reads again this far before its cursor: a CRM's search index lags its records by seconds (a
+   * change dated before the last sweep may only show now). Re-read changes are recognised as known.
+   */
+  overlapMs: number;
   /** Pages per record kind and run; the next run goes on from the cursor. */
   maxPages: number;
   now?: () => Date;
@@ -89,10 +94,12 @@ export async function reconcileCrm(
   const outcome: ReconcileOutcome = { found: 0, stored: 0, known: 0, unmapped: 0 };
   const now = options.now ?? (() => new Date());
   for (const object of source.objects) {
+    const cursor = await store.cursor(source.provider, object);
     const since =
       options.since ??
-      (await store.cursor(source.provider, object)) ??
-      new Date(now().getTime() - options.firstLookbackMs);
+      (cursor
+        ? new Date(cursor.getTime() - options.overlapMs)
+        : new Date(now().getTime() - options.firstLookbackMs));
     let next: string | undefined;
     for (let pages = 0; pages < options.maxPages; pages++) {
       const page = await source.page(object, since, next);
