@@ -89,6 +89,8 @@ describe('HubspotReconcileSource (against the local fake)', () => {
     }
     const first = await source.page('contact', since);
     expect(first.changes).toHaveLength(100);
+    const batches = fake.requests().filter((r) => r.path === '/crm/v3/objects/contacts/batch/read');
+    expect(batches.map((r) => JSON.parse(r.body!).inputs.length)).toEqual([50, 50]);
     expect(first.next).toBe('100');
     const second = await source.page('contact', since, first.next);
     expect(second.changes).toEqual([

@@ -13,6 +13,8 @@ import { STAGE_FIELD } from './parse-util';
 
 /** Records per search page: the search's maximum. */
 export const HUBSPOT_SEARCH_LIMIT = 100;
+/** Records per batch read with property history: HubSpot allows fewer with history than without (50). */
+export const HUBSPOT_HISTORY_BATCH = 50;
 
 const OBJECTS = {
   deal: { path: 'deals', modified: 'hs_lastmodifieddate', type: 'deal.propertyChange' },
@@ -85,14 +87,16 @@ export class HubspotReconcileSource implements CrmReconcileSource {
     };
     const staged = records.filter((r) => textOf(r.props[stageField]) !== undefined);
     if (!staged.length) return page;
-    const history = await this.api.post<HistoryAnswer>(`/crm/v3/objects/${kind.path}/batch/read`, {
-      inputs: staged.map((r) => ({ id: r.id })),
-      properties: [stageField],
-      propertiesWithHistory: [stageField],
-    });
-    const histories = new Map(
-      (history?.results ?? []).map((r) => [textOf(r.id), r.propertiesWithHistory?.[stageField] ?? []]),
-    );
+    const histories = new Map<string | undefined, { value?: unknown; timestamp?: unknown }[]>();
+    for (let start = 0; start < staged.length; start += HUBSPOT_HISTORY_BATCH) {
+      const history = await this.api.post<HistoryAnswer>(`/crm/v3/objects/${kind.path}/batch/read`, {
+        inputs: staged.slice(start, start + HUBSPOT_HISTORY_BATCH).map((r) => ({ id: r.id })),
+        properties: [stageField],
+        propertiesWithHistory: [stageField],
+      });
+      for (const r of history?.results ?? [])
+        histories.set(textOf(r.id), r.propertiesWithHistory?.[stageField] ?? []);
+    }
     for (const { id, props } of staged) {
       const stage = textOf(props[stageField])!;
       const ms = stageSetAt(histories.get(id) ?? [], stage);
