@@ -2,3 +2,4 @@ export * from './app-config';
 export * from './config.module';
 export * from './destination-environment';
 export * from './retention-environment';
+export * from './crm-environment';

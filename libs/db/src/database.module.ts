@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { AppConfig } from '@app/config';
 import { AdminRepository } from './admin.repository';
 import { DispatchRepository } from './dispatch.repository';
+import { CrmReconcileRepository } from './crm-reconcile.repository';
 import { DatabaseHealthRepository } from './database-health.repository';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
@@ -44,6 +45,7 @@ const repositories = [
   AdminRepository,
   PipelineStatsRepository,
   DatabaseHealthRepository,
+  CrmReconcileRepository,
 ];
 
 @Global()

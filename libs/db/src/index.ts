@@ -17,3 +17,4 @@ export * from './pipeline-stats.repository';
 export * from './database-health.repository';
 export * from './touchpoint-partition.repository';
 export * from './retention.repository';
+export * from './crm-reconcile.repository';

@@ -5,6 +5,12 @@ import {
   DATA_MAINTENANCE_QUEUE,
   DATA_MAINTENANCE_SCHEDULER_ID,
 } from './data-maintenance';
+import {
+  CRM_RECONCILE_JOB_OPTIONS,
+  CRM_RECONCILE_QUEUE,
+  CRM_RECONCILE_SCHEDULER_ID,
+  CrmReconcileJob,
+} from './crm-reconcile';
 import { DISPATCH_QUEUES, DispatchJob, DispatchPlatform, LIFECYCLE_QUEUE, LifecycleJob } from './queue-names';
 import {
   UNJOINED_SWEEP_JOB_OPTIONS,
@@ -169,10 +175,29 @@ export class DataMaintenanceProducer extends Producer<unknown> {
   }
 }
 
+export class CrmReconcileProducer extends Producer<CrmReconcileJob> {
+  static readonly queue = CRM_RECONCILE_QUEUE;
+
+  /** Upserts the one job scheduler (one id for every worker) that adds a sweep job per interval. */
+  async schedule(everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      CRM_RECONCILE_SCHEDULER_ID,
+      { every: everyMs },
+      { name: 'reconcile', data: {}, opts: CRM_RECONCILE_JOB_OPTIONS },
+    );
+  }
+
+  /** Removes the scheduler (no CRM has API credentials any more): no empty sweeps every interval. */
+  async unschedule(): Promise<void> {
+    await this.queue.removeJobScheduler(CRM_RECONCILE_SCHEDULER_ID);
+  }
+}
+
 /** Every queue a producer writes to: the worker must process each (see job-registry.ts). */
 export const PRODUCED_QUEUES: readonly string[] = [
   LifecycleProducer.queue,
   ...DispatchProducer.queues,
   UnjoinedSweepProducer.queue,
   DataMaintenanceProducer.queue,
+  CrmReconcileProducer.queue,
 ];

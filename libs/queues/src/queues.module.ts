@@ -2,8 +2,10 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
+import { CRM_RECONCILE_JOB_OPTIONS, CRM_RECONCILE_QUEUE } from './crm-reconcile';
 import { DATA_MAINTENANCE_JOB_OPTIONS, DATA_MAINTENANCE_QUEUE } from './data-maintenance';
 import {
+  CrmReconcileProducer,
   DataMaintenanceProducer,
   DispatchProducer,
   LifecycleProducer,
@@ -29,6 +31,7 @@ const JOB_OPTIONS = {
   [DISPATCH_QUEUES.linkedin]: DISPATCH_JOB_OPTIONS,
   [UNJOINED_SWEEP_QUEUE]: UNJOINED_SWEEP_JOB_OPTIONS,
   [DATA_MAINTENANCE_QUEUE]: DATA_MAINTENANCE_JOB_OPTIONS,
+  [CRM_RECONCILE_QUEUE]: CRM_RECONCILE_JOB_OPTIONS,
 } as const;
 type QueueName = keyof typeof JOB_OPTIONS;
 
@@ -122,6 +125,7 @@ export class QueuesModule {
       ...Object.values(DISPATCH_QUEUES),
       UNJOINED_SWEEP_QUEUE,
       DATA_MAINTENANCE_QUEUE,
+      CRM_RECONCILE_QUEUE,
     ]);
     return {
       module: QueuesModule,
@@ -155,6 +159,11 @@ export class QueuesModule {
           inject: [getQueueToken(DATA_MAINTENANCE_QUEUE)],
           useFactory: (queue: Queue) => new DataMaintenanceProducer(queue, false),
         },
+        {
+          provide: CrmReconcileProducer,
+          inject: [getQueueToken(CRM_RECONCILE_QUEUE)],
+          useFactory: (queue: Queue) => new CrmReconcileProducer(queue, false),
+        },
       ],
       exports: [
         ...bull.exports,
@@ -162,6 +171,7 @@ export class QueuesModule {
         DispatchProducer,
         UnjoinedSweepProducer,
         DataMaintenanceProducer,
+        CrmReconcileProducer,
       ],
     };
   }
