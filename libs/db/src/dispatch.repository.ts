@@ -179,14 +179,21 @@ export class DispatchRepository {
    * `status` is `dry_run` when DRY_RUN_DESTINATIONS recorded the request instead of sending it.
    */
   async markSent(ids: string[], requestId: string, status: 'sent' | 'dry_run' = 'sent'): Promise<void> {
-    await this.pool.query(
-      `WITH sent AS (
-         UPDATE dispatches SET status = $3, sent_at = now(), request_id = $2, attempts = attempts + 1,
-           status_reason = NULL, updated_at = now()
-         WHERE id = ANY($1::uuid[]) AND status <> 'sent' RETURNING lifecycle_event_id)
-       UPDATE lifecycle_events SET status = $3, status_reason = NULL, updated_at = now()
-       WHERE id IN (SELECT lifecycle_event_id FROM sent) AND (status <> 'sent' OR $3 = 'sent')`,
-      [ids, requestId, status],
+    // Several platforms mark events of the same lifecycle events at once: the lifecycle rows are locked in id
+    // order (no deadlock between them) and only written when their status changes (once, not per platform).
+    await retryOnDeadlock(() =>
+      this.pool.query(
+        `WITH sent AS (
+           UPDATE dispatches SET status = $3, sent_at = now(), request_id = $2, attempts = attempts + 1,
+             status_reason = NULL, updated_at = now()
+           WHERE id = ANY($1::uuid[]) AND status <> 'sent' RETURNING lifecycle_event_id),
+         changing AS (
+           SELECT id FROM lifecycle_events WHERE id IN (SELECT lifecycle_event_id FROM sent)
+             AND status <> $3 AND status <> 'sent' ORDER BY id FOR UPDATE)
+         UPDATE lifecycle_events SET status = $3, status_reason = NULL, updated_at = now()
+         WHERE id IN (SELECT id FROM changing)`,
+        [ids, requestId, status],
+      ),
     );
   }
 
@@ -212,15 +219,21 @@ export class DispatchRepository {
   }
 
   async markAttempt(ids: string[], reason: string, finalFailure = false): Promise<void> {
-    await this.pool.query(
-      `WITH tried AS (
-         UPDATE dispatches SET attempts = attempts + 1, status_reason = $2,
-           status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, updated_at = now()
-         WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id, lifecycle_event_id)
-       UPDATE lifecycle_events SET status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, status_reason = $2,
-         updated_at = now() WHERE id IN (SELECT lifecycle_event_id FROM tried) AND status <> 'sent'
-         AND (NOT $3::boolean OR ${NO_OTHER_LIVE_DISPATCH.replace('parked', 'tried')})`,
-      [ids, reason.slice(0, 1000), finalFailure],
+    // Lifecycle rows locked in id order, as markSent does (another platform may be marking the same ones).
+    await retryOnDeadlock(() =>
+      this.pool.query(
+        `WITH tried AS (
+           UPDATE dispatches SET attempts = attempts + 1, status_reason = $2,
+             status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, updated_at = now()
+           WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id, lifecycle_event_id),
+         changing AS (
+           SELECT id FROM lifecycle_events WHERE id IN (SELECT lifecycle_event_id FROM tried) AND status <> 'sent'
+             AND (NOT $3::boolean OR ${NO_OTHER_LIVE_DISPATCH.replace('parked', 'tried')})
+           ORDER BY id FOR UPDATE)
+         UPDATE lifecycle_events SET status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, status_reason = $2,
+           updated_at = now() WHERE id IN (SELECT id FROM changing)`,
+        [ids, reason.slice(0, 1000), finalFailure],
+      ),
     );
   }
 
@@ -285,6 +298,20 @@ export interface ProcessingError {
 export interface DestinationKey {
   platform: string;
   destination: string;
+}
+
+/**
+ * Runs a statement again when Postgres chose it as a deadlock victim (it rolled back whole, so running it again
+ * is safe): a send the platform accepted must not turn into a retry, which would send it twice.
+ */
+async function retryOnDeadlock<T>(statement: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
+    }
+  }
 }
 
 /** SQL: no other dispatch of the lifecycle event (the CTE `parked`) was sent or is still queued. */

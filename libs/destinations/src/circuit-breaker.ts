@@ -1,6 +1,7 @@
 /**
- * A per-destination circuit breaker. After `threshold` failed requests in a row (transient, throttled or
- * unknown answers) it opens: the destination's jobs wait (without spending attempts) until the cool-down
+ * A per-destination circuit breaker. After `threshold` (10) failed requests in a row (transient, throttled or
+ * unknown answers; BullMQ's back-off already spaces the retries of each job, so a short run of errors never
+ * opens it) it opens: the destination's jobs wait (without spending attempts) until the cool-down
  * ends, then one request probes it; success closes it, another failure opens it again for twice as long (up
  * to `maxCoolDownMs`). A platform down for an hour costs a request per cool-down, not a retry storm, and
  * since each platform has its own breaker and queue, it never delays another.
@@ -22,10 +23,10 @@ export class CircuitBreaker {
   private readonly now: () => number;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.threshold = options.threshold ?? 5;
-    this.baseCoolDownMs = options.coolDownMs ?? 30_000;
+    this.threshold = options.threshold ?? 10;
+    this.baseCoolDownMs = options.coolDownMs ?? 15_000;
     this.coolDownMs = this.baseCoolDownMs;
-    this.maxCoolDownMs = options.maxCoolDownMs ?? 10 * 60_000;
+    this.maxCoolDownMs = options.maxCoolDownMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
   }
 

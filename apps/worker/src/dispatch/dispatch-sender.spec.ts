@@ -110,15 +110,15 @@ describe('DispatchSender (the dispatcher, with in-memory repositories)', () => {
     expect((await run(s, destination, ids)).d1).toEqual({ kind: 'sent' });
   });
 
-  it('retries transient failures, and after five in a row opens the circuit: events wait without requests', async () => {
+  it('retries transient failures, and after ten in a row opens the circuit: events wait without requests', async () => {
     const ids = seed(1);
     const destination = new ScriptedDestination(() => ({ kind: 'transient', message: 'HTTP 500' }));
     const s = sender();
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < 10; i++)
       expect((await run(s, destination, ids)).d0).toEqual({ kind: 'retry', reason: 'transient: HTTP 500' });
     const held = (await run(s, destination, ids)).d0;
     expect(held).toMatchObject({ kind: 'paused', forMs: expect.any(Number) });
-    expect(destination.sent).toHaveLength(5);
+    expect(destination.sent).toHaveLength(10);
     expect(store.status('d0').status).toBe('queued');
   });
 

@@ -14,14 +14,16 @@ export async function handToDispatch(
     enqueue: (target: ToDispatch, jobId: string) => Promise<unknown>;
   },
 ): Promise<void> {
-  for (const target of toDispatch) {
-    if (!target.ids.length) continue;
-    // Meta's job id keeps its earlier shape (jobs queued before the other platforms existed).
-    const jobId =
-      target.platform === 'meta'
-        ? `${job.id}-d${job.attemptsMade}`
-        : `${job.id}-${target.platform}-d${job.attemptsMade}`;
-    const claimed = await deps.store.claimForJob(target.ids, jobId);
-    if (claimed.length) await deps.enqueue({ ...target, ids: claimed }, jobId);
-  }
+  await Promise.all(
+    toDispatch.map(async (target) => {
+      if (!target.ids.length) return;
+      // Meta's job id keeps its earlier shape (jobs queued before the other platforms existed).
+      const jobId =
+        target.platform === 'meta'
+          ? `${job.id}-d${job.attemptsMade}`
+          : `${job.id}-${target.platform}-d${job.attemptsMade}`;
+      const claimed = await deps.store.claimForJob(target.ids, jobId);
+      if (claimed.length) await deps.enqueue({ ...target, ids: claimed }, jobId);
+    }),
+  );
 }

@@ -57,12 +57,19 @@ export async function recordBatch(
     { status: string; owned: boolean; reason?: string; platform: string }[]
   >();
   const toDispatch: ToDispatch[] = [];
-  for (const { platform, destination, rows } of groups.values()) {
-    const owners = await deps.store.queueMany(
-      { platform, destination },
-      rows.map((row) => row.input),
-      deps.testEventCode,
-    );
+  // One statement per destination, run side by side (each on its own pooled connection).
+  const written = await Promise.all(
+    [...groups.values()].map(async (group) => ({
+      group,
+      owners: await deps.store.queueMany(
+        { platform: group.platform, destination: group.destination },
+        group.rows.map((row) => row.input),
+        deps.testEventCode,
+      ),
+    })),
+  );
+  for (const { group, owners } of written) {
+    const { platform, destination, rows } = group;
     const ids: string[] = [];
     rows.forEach(({ change, input }, i) => {
       const owner = owners[i];
