@@ -75,6 +75,20 @@ async function waitForDestinations(fakes, expected, { services, sql, waitMs, sta
   }
 }
 
+/**
+ * Waits (at most `timeoutMs`) until no dispatch is still queued: a platform may have every event while some
+ * rows wait for a retry that will send them again, and those duplicates belong to the run. Returns how many
+ * are still queued.
+ */
+async function waitForSettled(sql, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await sql.query("SELECT count(*)::int AS n FROM dispatches WHERE status = 'queued'");
+    if (rows[0].n === 0 || Date.now() > deadline) return rows[0].n;
+    await sleep(100);
+  }
+}
+
 /** `dispatches` statuses per platform over the whole run: { meta: { sent: n }, … }. */
 async function dispatchStatuses(sql) {
   const { rows } = await sql.query(
@@ -113,4 +127,5 @@ module.exports = {
   requestFigures,
   startDestinations,
   waitForDestinations,
+  waitForSettled,
 };

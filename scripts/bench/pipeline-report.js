@@ -178,6 +178,11 @@ function pipelineDetails(result) {
         known.map(([key, counts]) => `${key} ${counts.sent}/${counts.known}`).join(', '),
     );
   }
+  const errors = Object.entries(result.worker_errors ?? {}).sort((a, b) => b[1] - a[1]);
+  lines.push(
+    `worker errors logged: ${errors.reduce((sum, [, n]) => sum + n, 0)}` +
+      errors.map(([message, n]) => `; ${n}× ${message.slice(0, 200)}`).join(''),
+  );
   lines.push(
     `CPU seconds in both timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
       `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,

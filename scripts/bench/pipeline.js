@@ -18,6 +18,7 @@ const {
   requestFigures,
   startDestinations,
   waitForDestinations,
+  waitForSettled,
 } = require('./pipeline-destinations.js');
 const { loadRows, matchKeyCoverage, postgresCpu, postgresCpuUsed, report } = require('./pipeline-report.js');
 const {
@@ -47,6 +48,8 @@ const WAIT_MS = 5 * 60_000;
 /** The issue's throughput target: the latency phase sends at this rate. */
 const PACED_EVENTS_PER_S = 2_000;
 const STALL_MS = 60_000;
+/** How long a phase waits, once every platform has every event, for queued rows' retries to finish. */
+const SETTLE_MS = 30_000;
 
 async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {}, events = 10_000, root }) {
   if (!queuePrefix || queuePrefix === 'bull') throw new Error('give the benchmark its own QUEUE_PREFIX');
@@ -124,6 +127,9 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       else await inPool(deliveries, 10, send);
       log(`pipeline: ${stage} deliveries accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       await waitForDestinations(fakes, total, { services, sql, waitMs: WAIT_MS, stallMs: STALL_MS });
+      const unsettled = await waitForSettled(sql, SETTLE_MS);
+      if (unsettled)
+        log(`pipeline: ${unsettled} dispatches still queued ${SETTLE_MS / 1000} s after the last event`);
       await sleep(500); // let late duplicates (if any) arrive before counting them
       const rows = await loadRows(sql);
       const figures = {};
@@ -220,6 +226,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       stages: { burst: meta.burst.stages, paced: meta.steady.stages },
       stage_done_s: meta.burst.stage_done_s,
       load_avg_1m: load.map((value) => +value.toFixed(1)),
+      worker_errors: worker.errors(),
     };
   } finally {
     await Promise.all(services.map((service) => stopService(service)));
