@@ -19,8 +19,8 @@ const GOOGLE = { clientId: 'bench-client-id', customerId: '1234567890' };
 const TIKTOK = { accessToken: 'bench-tiktok-access-token', pixelCode: 'CBENCHPIXEL0001' };
 const LINKEDIN = { accessToken: 'bench-linkedin-access-token' };
 
-/** Starts the four fakes; `env` is what api and worker need to send to all of them. */
-async function startDestinations() {
+/** Starts the four fakes; `env` is what api and worker need to send to those of `platforms`. */
+async function startDestinations(platforms = PLATFORMS) {
   const fakes = {};
   const stop = () => Promise.all(Object.values(fakes).map((fake) => fake.stop()));
   try {
@@ -32,10 +32,16 @@ async function startDestinations() {
     await stop();
     throw error;
   }
-  const env = {
-    META_PIXEL_ID: META.pixelId,
-    META_ACCESS_TOKEN: META.accessToken,
-    META_GRAPH_URL: fakes.meta.url,
+  const env = {};
+  const envs = platformEnvs(fakes);
+  for (const platform of platforms) Object.assign(env, envs[platform]);
+  return { fakes, env, stop };
+}
+
+/** Per platform, the variables that switch it on (a platform without them is not configured). */
+const platformEnvs = (fakes) => ({
+  meta: { META_PIXEL_ID: META.pixelId, META_ACCESS_TOKEN: META.accessToken, META_GRAPH_URL: fakes.meta.url },
+  google: {
     GOOGLE_OAUTH_CLIENT_ID: GOOGLE.clientId,
     GOOGLE_OAUTH_CLIENT_SECRET: 'bench-client-secret',
     GOOGLE_OAUTH_REFRESH_TOKEN: 'bench-refresh-token',
@@ -44,30 +50,33 @@ async function startDestinations() {
     GOOGLE_ADS_CUSTOMER_ID: GOOGLE.customerId,
     // Both stages the run sends are mapped on every platform that maps names, so each gets every event.
     GOOGLE_CONVERSION_ACTIONS: 'QualifiedLead=1111,DealWon=2222',
+  },
+  tiktok: {
     TIKTOK_ACCESS_TOKEN: TIKTOK.accessToken,
     TIKTOK_PIXEL_CODE: TIKTOK.pixelCode,
     TIKTOK_API_URL: fakes.tiktok.url,
+  },
+  linkedin: {
     LINKEDIN_ACCESS_TOKEN: LINKEDIN.accessToken,
     LINKEDIN_CONVERSION_RULES: 'QualifiedLead=104012,DealWon=104013',
     LINKEDIN_API_URL: fakes.linkedin.url,
-  };
-  return { fakes, env, stop };
-}
+  },
+});
 
 /**
- * Waits until every fake has `expected` distinct events, failing early when none progresses for `stallMs`
+ * Waits until the fake of every one of `platforms` has `expected` distinct events, failing early when none progresses for `stallMs`
  * or a service died; the error names each platform's count and the rows' statuses.
  */
-async function waitForDestinations(fakes, expected, { services, sql, waitMs, stallMs }) {
+async function waitForDestinations(fakes, platforms, expected, { services, sql, waitMs, stallMs }) {
   const deadline = Date.now() + waitMs;
-  const counts = () => PLATFORMS.map((platform) => fakes[platform].distinct());
+  const counts = () => platforms.map((platform) => fakes[platform].distinct());
   let seen = '';
   let progressAt = Date.now();
   while (counts().some((count) => count < expected)) {
     for (const service of services) service.assertAlive();
     if (counts().join() !== seen) [seen, progressAt] = [counts().join(), Date.now()];
     if (Date.now() > deadline || Date.now() - progressAt > stallMs) {
-      const got = PLATFORMS.map((platform, i) => `${platform} ${counts()[i]}`).join(', ');
+      const got = platforms.map((platform, i) => `${platform} ${counts()[i]}`).join(', ');
       const stuck = JSON.stringify(await stuckCounts(sql));
       throw new Error(`not every event reached every platform (of ${expected}: ${got}); statuses: ${stuck}`);
     }

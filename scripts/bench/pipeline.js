@@ -51,7 +51,18 @@ const STALL_MS = 60_000;
 /** How long a phase waits, once every platform has every event, for queued rows' retries to finish. */
 const SETTLE_MS = 30_000;
 
-async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {}, events = 10_000, root }) {
+/** `platforms`: the destinations configured for the run (Meta always: the headline figures are its). */
+async function benchPipeline({
+  databaseUrl,
+  redisUrl,
+  queuePrefix,
+  log = () => {},
+  events = 10_000,
+  root,
+  platforms = PLATFORMS,
+}) {
+  if (!platforms.includes('meta') || platforms.some((platform) => !PLATFORMS.includes(platform)))
+    throw new Error(`platforms must include meta and be among ${PLATFORMS.join(', ')}`);
   if (!queuePrefix || queuePrefix === 'bull') throw new Error('give the benchmark its own QUEUE_PREFIX');
   const { signHubspotV3 } = require(path.join(root, 'dist/libs/crm-testing/src/hubspot/sign.js'));
 
@@ -67,7 +78,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
   let destinations;
   try {
     await sql.connect();
-    destinations = await startDestinations();
+    destinations = await startDestinations(platforms);
     const { fakes } = destinations;
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
@@ -126,14 +137,15 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       if (perSecond) await paced(deliveries, perSecond / PER_DELIVERY, send);
       else await inPool(deliveries, 10, send);
       log(`pipeline: ${stage} deliveries accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      await waitForDestinations(fakes, total, { services, sql, waitMs: WAIT_MS, stallMs: STALL_MS });
+      const waiting = { services, sql, waitMs: WAIT_MS, stallMs: STALL_MS };
+      await waitForDestinations(fakes, platforms, total, waiting);
       const unsettled = await waitForSettled(sql, SETTLE_MS);
       if (unsettled)
         log(`pipeline: ${unsettled} dispatches still queued ${SETTLE_MS / 1000} s after the last event`);
       await sleep(500); // let late duplicates (if any) arrive before counting them
       const rows = await loadRows(sql);
       const figures = {};
-      for (const platform of PLATFORMS) {
+      for (const platform of platforms) {
         const fake = fakes[platform];
         const result = report({ rows, platform, receipts, fake, started, eventName });
         if (result.unmatched)
@@ -171,7 +183,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     const statuses = await dispatchStatuses(sql);
     const requests = await requestFigures(sql);
     const perDestination = Object.fromEntries(
-      PLATFORMS.map((platform) => {
+      platforms.map((platform) => {
         const fake = fakes[platform];
         const figures = {
           received: fake.distinct(),
