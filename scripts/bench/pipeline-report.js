@@ -128,8 +128,9 @@ async function stuckCounts(sql) {
 }
 
 /**
- * Match-key coverage of the run's sent Meta events (the keys are Meta's `user_data` ones): per key, how many events' (linked) journeys knew it, how many
- * events carried it, and the gaps (knew it, did not carry it: a bug). `keys`: libs/destinations's COVERAGE_KEYS.
+ * Match-key coverage of the run's sent Meta events (the keys are Meta's `user_data` ones): per key, how many
+ * events' (linked) journeys knew it, how many events carried it, and the gaps (knew it, did not carry it: a
+ * bug). `keys`: libs/destinations's COVERAGE_KEYS.
  */
 async function matchKeyCoverage(sql, keys) {
   const { rows } = await sql.query(
