@@ -1,6 +1,7 @@
-// Turns a pipeline run into figures: receipt → Graph latency per event (matched through dispatches, so the
-// figures never depend on re-deriving the project's event_id scheme), and where the time went per stage
-// (stored → relayed onto the queue → joined + CAPI event queued → at Graph), from the rows' timestamps.
+// Turns a pipeline run into figures: receipt → platform request latency per event and destination (matched
+// through that platform's dispatches, so the figures never depend on re-deriving the project's event_id
+// scheme), and where the time went per stage (stored → relayed onto the queue → joined + event queued → at
+// the platform), from the rows' timestamps.
 'use strict';
 const { cpuSeconds } = require('./services.js');
 
@@ -16,11 +17,11 @@ function spread(values) {
   };
 }
 
-/** Lifecycle and CAPI rows of the run, timestamps as epoch ms (same host, same clock as the benchmark). */
+/** Lifecycle rows of the run with their dispatches (one per platform), timestamps as epoch ms (same host). */
 async function loadRows(sql) {
   const ms = (column) => `(extract(epoch from ${column}) * 1000)::float8`;
   const { rows } = await sql.query(
-    `SELECT l.object_id, l.event_name, l.status, c.event_id, ${ms('l.created_at')} AS stored, ${ms('l.enqueued_at')} AS relayed,
+    `SELECT l.id, l.object_id, l.event_name, l.status, c.platform, c.event_id, ${ms('l.created_at')} AS stored, ${ms('l.enqueued_at')} AS relayed,
             ${ms('c.created_at')} AS queued, ${ms('c.sent_at')} AS sent
      FROM lifecycle_events l LEFT JOIN dispatches c ON c.lifecycle_event_id = l.id
      WHERE l.provider = 'hubspot'`,
@@ -29,19 +30,22 @@ async function loadRows(sql) {
 }
 
 /**
- * One phase of the run (its event name): `receipts`: deal id → when its delivery was answered 200; `graph`:
- * the fake's arrivals (event_id → times); `started`: when the phase's first delivery was sent.
+ * One phase of the run (its event name) at one platform: `receipts`: deal id → when its delivery was answered
+ * 200; `fake`: that platform's fake (its arrivals: event id → times); `started`: when the phase's first
+ * delivery was sent. Every platform shares the event id, so rows are told apart by `platform`.
  */
-function report({ rows, receipts, graph, started, eventName }) {
+function report({ rows, platform, receipts, fake, started, eventName }) {
   const byEventId = new Map(
-    rows.filter((row) => row.event_id && row.event_name === eventName).map((row) => [row.event_id, row]),
+    rows
+      .filter((row) => row.event_id && row.event_name === eventName && row.platform === platform)
+      .map((row) => [row.event_id, row]),
   );
   const latencies = [];
   const stages = { relay: [], join: [], dispatch: [] };
   const ends = { stored: 0, relayed: 0, queued: 0, graph: 0 };
   let unmatched = 0;
   let duplicates = 0;
-  for (const [eventId, times] of graph.arrivals) {
+  for (const [eventId, times] of fake.arrivals) {
     const row = byEventId.get(eventId);
     if (!row) continue; // the other phase's event
     duplicates += times.length - 1;
@@ -60,16 +64,18 @@ function report({ rows, receipts, graph, started, eventName }) {
     ends.queued = Math.max(ends.queued, row.queued);
     ends.graph = Math.max(ends.graph, arrived);
   }
+  // Lifecycle statuses: one per lifecycle row, whatever number of dispatches it has.
+  const lifecycle = new Map(
+    rows.filter((r) => r.event_name === eventName).map((row) => [row.id, row.status]),
+  );
   const statuses = {};
-  for (const row of rows.filter((r) => r.event_name === eventName)) {
-    statuses[row.status] = (statuses[row.status] ?? 0) + 1;
-  }
+  for (const status of lifecycle.values()) statuses[status] = (statuses[status] ?? 0) + 1;
   return {
     latency: spread(latencies),
     matched: latencies.length,
     unmatched,
     duplicates,
-    last_at_graph: ends.graph,
+    last_arrival: ends.graph,
     statuses,
     stages: {
       relay: spread(stages.relay),
@@ -122,15 +128,17 @@ async function stuckCounts(sql) {
 }
 
 /**
- * Match-key coverage of the run's sent events: per key, how many events' (linked) journeys knew it, how many
- * events carried it, and the gaps (knew it, did not carry it: a bug). `keys`: libs/destinations's COVERAGE_KEYS.
+ * Match-key coverage of the run's sent Meta events (the keys are Meta's `user_data` ones): per key, how many
+ * events' (linked) journeys knew it, how many events carried it, and the gaps (knew it, did not carry it: a
+ * bug). `keys`: libs/destinations's COVERAGE_KEYS.
  */
 async function matchKeyCoverage(sql, keys) {
   const { rows } = await sql.query(
     `SELECT k AS key, count(*) FILTER (WHERE k = ANY(known_keys))::int AS known,
        count(*) FILTER (WHERE (payload->'user_data') ? k)::int AS sent,
        count(*) FILTER (WHERE k = ANY(known_keys) AND NOT (payload->'user_data') ? k)::int AS gaps
-     FROM dispatches, unnest($1::text[]) k WHERE status = 'sent' AND known_keys <> '{}' GROUP BY k`,
+     FROM dispatches, unnest($1::text[]) k
+     WHERE platform = 'meta' AND status = 'sent' AND known_keys <> '{}' GROUP BY k`,
     [keys],
   );
   const per_key = Object.fromEntries(rows.map((row) => [row.key, { known: row.known, sent: row.sent }]));
@@ -151,6 +159,7 @@ function pipelineDetails(result) {
       `${result.events_per_request} events/request, ` +
       `${result.duplicates} duplicates; lifecycle statuses ${JSON.stringify(result.statuses)}`,
   );
+  lines.push(...destinationLines(result.destinations ?? {}));
   for (const [phase, { relay, join, dispatch }] of Object.entries(result.stages)) {
     lines.push(
       `${phase} stages p50/p95 ms: relay (stored → queued) ${relay.p50_ms}/${relay.p95_ms}, ` +
@@ -170,11 +179,30 @@ function pipelineDetails(result) {
         known.map(([key, counts]) => `${key} ${counts.sent}/${counts.known}`).join(', '),
     );
   }
+  const errors = Object.entries(result.worker_errors ?? {}).sort((a, b) => b[1] - a[1]);
+  lines.push(
+    `worker errors logged: ${errors.reduce((sum, [, n]) => sum + n, 0)}` +
+      errors.map(([message, n]) => `; ${n}× ${message.slice(0, 200)}`).join(''),
+  );
   lines.push(
     `CPU seconds in both timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
       `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
   );
   return lines;
+}
+
+/** One line per destination: what arrived, how fast, how late, and what its dispatches rows say. */
+function destinationLines(destinations) {
+  return Object.entries(destinations).map(([platform, d]) => {
+    const clicked =
+      d.clicked === undefined ? 'see match keys' : `${d.clicked}/${d.clicked_expected} expected`;
+    return (
+      `${platform}: ${d.received} events received, ${d.events_per_s} events/s (burst), receipt → request ` +
+      `p50/p95 ${d.p50_ms}/${d.p95_ms} ms paced (burst p95 ${d.burst_p95_ms}), ${d.duplicates} duplicates, ` +
+      `${d.refused} refused, ${d.click_id} ${clicked}; ${d.requests} requests (${d.events_per_request} ` +
+      `events/request, p50/p95 ${d.request_p50_ms}/${d.request_p95_ms} ms); dispatches ${JSON.stringify(d.statuses)}`
+    );
+  });
 }
 
 module.exports = {

@@ -37,7 +37,26 @@ async function post(url, body, headers) {
 }
 
 /**
- * A landing with fbclid + UTMs, then a form with an email and the deal id, so the deal joins at crm_link
+ * The other platforms' click id on journey i's landing, in turn (every journey keeps its fbclid, so Meta's
+ * figures stay comparable with earlier runs): a third of the events reach Google, TikTok and LinkedIn with
+ * their own click id and the rest by hashed email alone, so both kinds of event go through each of them.
+ */
+function otherClickId(i) {
+  if (i % 3 === 0) return `gclid=Cj0KCQiA-bench-${i}`;
+  if (i % 3 === 1) return `ttclid=E.C.P.bench-${i}`;
+  return `li_fat_id=00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+}
+
+/** How many of `count` journeys carry each platform's click id (see otherClickId). */
+const clickIdCounts = (count) => ({
+  gclid: Math.ceil(count / 3),
+  ttclid: Math.ceil((count - 1) / 3),
+  li_fat_id: Math.ceil((count - 2) / 3),
+});
+
+/**
+ * A landing with fbclid, another platform's click id + UTMs (see otherClickId), then a form with an email
+ * and the deal id, so the deal joins at crm_link
  * (no HubSpot API token is configured). Through the public endpoints, 50 journeys in flight, so the rows
  * the worker reads (visitor with fbc, touchpoints, identities, crm_links, form_submissions) are exactly
  * what ingest writes; SQL-written rows would drift from it. Ingest runs ~3,900 req/s on a quiet 2-core
@@ -52,7 +71,7 @@ async function seed(apiUrl, count) {
     const externalId = `bench-pl-${i}`;
     const touch = {
       external_id: externalId,
-      url: `https://www.shop.test/landing?utm_source=facebook&utm_medium=paid&utm_campaign=bench&fbclid=IwAR-bench-${i}`,
+      url: `https://www.shop.test/landing?utm_source=facebook&utm_medium=paid&utm_campaign=bench&fbclid=IwAR-bench-${i}&${otherClickId(i)}`,
       ip: '203.0.113.10',
       user_agent: UA,
       occurred_at: occurredAt,
@@ -95,4 +114,14 @@ async function paced(items, perSecond, task) {
   );
 }
 
-module.exports = { DEAL_BASE, INGEST_KEY, PER_DELIVERY, deliveryBody, inPool, paced, post, seed };
+module.exports = {
+  DEAL_BASE,
+  INGEST_KEY,
+  PER_DELIVERY,
+  clickIdCounts,
+  deliveryBody,
+  inPool,
+  paced,
+  post,
+  seed,
+};

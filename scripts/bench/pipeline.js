@@ -1,27 +1,31 @@
 #!/usr/bin/env node
 // Pipeline benchmark: signed HubSpot deal stage changes (batches of 100 per delivery, as HubSpot sends them)
-// → api → worker (relay, join via crm_links, dispatch) → a local fake Graph API, for `events` deals twice:
-// a burst of qualifiedtobuy changes (throughput: events/s) and then closedwon changes paced at 2,000
-// events/s (latency: receipt → Graph p50/p95). Baseline: BullMQ's own no-op job throughput on the same
-// Redis in the same run. Also peak RSS of api and worker. Run by `npm run bench` (`-- --only pipeline`).
+// → api → worker (relay, join via crm_links, dispatch) → local fakes of all four ad platforms (Meta's Graph,
+// Google's Data Manager, TikTok, LinkedIn, each on its own dispatch queue), for `events` deals twice: a
+// burst of qualifiedtobuy changes (throughput: events/s) and then closedwon changes paced at 2,000 events/s
+// (latency: receipt → platform request p50/p95), per platform; the headline figures stay Meta's. Baseline:
+// BullMQ's own no-op job throughput on the same Redis in the same run. Also peak RSS of api and worker.
+// Run by `npm run bench` (`-- --only pipeline`).
 'use strict';
 const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { benchBullmqNoop } = require('./bullmq-baseline.js');
-const { startFakeGraph } = require('./fake-graph.js');
 const {
-  loadRows,
-  matchKeyCoverage,
-  postgresCpu,
-  postgresCpuUsed,
-  report,
-  stuckCounts,
-} = require('./pipeline-report.js');
+  CLICK_IDS,
+  PLATFORMS,
+  dispatchStatuses,
+  requestFigures,
+  startDestinations,
+  waitForDestinations,
+  waitForSettled,
+} = require('./pipeline-destinations.js');
+const { loadRows, matchKeyCoverage, postgresCpu, postgresCpuUsed, report } = require('./pipeline-report.js');
 const {
   DEAL_BASE,
   INGEST_KEY,
   PER_DELIVERY,
+  clickIdCounts,
   deliveryBody,
   inPool,
   paced,
@@ -39,31 +43,26 @@ const {
   waitForWorker,
 } = require('./services.js');
 
-const PIXEL_ID = '1234567890123';
-const META_TOKEN = 'EAAB-bench-access-token';
 const HUBSPOT_SECRET = 'hubspot-client-secret-for-bench';
 const WAIT_MS = 5 * 60_000;
 /** The issue's throughput target: the latency phase sends at this rate. */
 const PACED_EVENTS_PER_S = 2_000;
 const STALL_MS = 60_000;
+/** How long a phase waits, once every platform has every event, for queued rows' retries to finish. */
+const SETTLE_MS = 30_000;
 
-/** Waits until Graph has every event, failing early when nothing arrives for STALL_MS or a service died. */
-async function waitForGraph(graph, events, services, sql) {
-  const deadline = Date.now() + WAIT_MS;
-  let seen = -1;
-  let progressAt = Date.now();
-  while (graph.distinct() < events) {
-    for (const service of services) service.assertAlive();
-    if (graph.distinct() !== seen) [seen, progressAt] = [graph.distinct(), Date.now()];
-    if (Date.now() > deadline || Date.now() - progressAt > STALL_MS) {
-      const stuck = JSON.stringify(await stuckCounts(sql));
-      throw new Error(`only ${seen}/${events} events reached Graph; statuses: ${stuck}`);
-    }
-    await sleep(20);
-  }
-}
-
-async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {}, events = 10_000, root }) {
+/** `platforms`: the destinations configured for the run (Meta always: the headline figures are its). */
+async function benchPipeline({
+  databaseUrl,
+  redisUrl,
+  queuePrefix,
+  log = () => {},
+  events = 10_000,
+  root,
+  platforms = PLATFORMS,
+}) {
+  if (!platforms.includes('meta') || platforms.some((platform) => !PLATFORMS.includes(platform)))
+    throw new Error(`platforms must include meta and be among ${PLATFORMS.join(', ')}`);
   if (!queuePrefix || queuePrefix === 'bull') throw new Error('give the benchmark its own QUEUE_PREFIX');
   const { signHubspotV3 } = require(path.join(root, 'dist/libs/crm-testing/src/hubspot/sign.js'));
 
@@ -76,10 +75,11 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
 
   const services = [];
   const sql = new Client({ connectionString: databaseUrl });
-  let graph;
+  let destinations;
   try {
     await sql.connect();
-    graph = await startFakeGraph({ accessToken: META_TOKEN, pixelId: PIXEL_ID });
+    destinations = await startDestinations(platforms);
+    const { fakes } = destinations;
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
     const env = {
@@ -93,9 +93,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       // The limit still runs (its Redis round trip is part of the figure) but never refuses the load.
       INGEST_RATE_PER_KEY_PER_MINUTE: '1000000000',
       HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
-      META_PIXEL_ID: PIXEL_ID,
-      META_ACCESS_TOKEN: META_TOKEN,
-      META_GRAPH_URL: graph.url,
+      ...destinations.env,
     };
     const api = spawnService(root, 'api', env);
     services.push(api);
@@ -103,7 +101,9 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     services.push(worker);
     await Promise.all([waitForApi(api, apiUrl), waitForWorker(worker, redisUrl, queuePrefix)]);
 
-    log(`pipeline: seeding ${events} journeys (touchpoint + form with a HubSpot deal id, 50 in flight)`);
+    log(
+      `pipeline: seeding ${events} journeys (touchpoint with click ids + form with email and HubSpot deal id)`,
+    );
     const seedStarted = Date.now();
     await seed(apiUrl, events);
     // A database in service has planner statistics (autovacuum); one filled a second ago has none, and
@@ -123,8 +123,8 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     const cpuBefore = cpuAt();
     const postgresBefore = await postgresCpu(sql);
 
-    /** Sends every deal's change to `stage` (in a burst, or paced at `perSecond` events), waits for Graph. */
-    const phase = async ({ stage, eventName, perSecond, graphTotal }) => {
+    /** Sends every deal's change to `stage` (in a burst, or paced at `perSecond`), waits for every platform. */
+    const phase = async ({ stage, eventName, perSecond, total }) => {
       const receipts = new Map();
       const send = async (ids, n) => {
         const body = deliveryBody(ids, occurredAt, n, stage);
@@ -137,17 +137,28 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       if (perSecond) await paced(deliveries, perSecond / PER_DELIVERY, send);
       else await inPool(deliveries, 10, send);
       log(`pipeline: ${stage} deliveries accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      await waitForGraph(graph, graphTotal, services, sql);
+      const waiting = { services, sql, waitMs: WAIT_MS, stallMs: STALL_MS };
+      await waitForDestinations(fakes, platforms, total, waiting);
+      const unsettled = await waitForSettled(sql, SETTLE_MS);
+      if (unsettled)
+        log(`pipeline: ${unsettled} dispatches still queued ${SETTLE_MS / 1000} s after the last event`);
       await sleep(500); // let late duplicates (if any) arrive before counting them
-      const figures = report({ rows: await loadRows(sql), receipts, graph, started, eventName });
-      if (figures.unmatched)
-        throw new Error(`${figures.unmatched} event_ids at Graph match no dispatches row of this run`);
-      return { ...figures, events_per_s: Math.round(events / ((figures.last_at_graph - started) / 1000)) };
+      const rows = await loadRows(sql);
+      const figures = {};
+      for (const platform of platforms) {
+        const fake = fakes[platform];
+        const result = report({ rows, platform, receipts, fake, started, eventName });
+        if (result.unmatched)
+          throw new Error(`${result.unmatched} event ids at ${platform} match no dispatches row of this run`);
+        const seconds = (result.last_arrival - started) / 1000;
+        figures[platform] = { ...result, events_per_s: Math.round(events / seconds) };
+      }
+      return figures;
     };
 
     // Throughput: every change at once (HubSpot delivering a backlog, 10 deliveries in flight).
     log(`pipeline: burst of ${deliveries.length} signed HubSpot deliveries of ≤ ${PER_DELIVERY} changes`);
-    const burst = await phase({ stage: 'qualifiedtobuy', eventName: 'QualifiedLead', graphTotal: events });
+    const burst = await phase({ stage: 'qualifiedtobuy', eventName: 'QualifiedLead', total: events });
     // Latency: the same deals closing, sent at the target rate, so the p95 is the pipeline's own delay
     // rather than time spent queued behind a backlog the burst created on purpose.
     log(`pipeline: the same deals won, paced at ${PACED_EVENTS_PER_S} events/s`);
@@ -155,7 +166,7 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       stage: 'closedwon',
       eventName: 'DealWon',
       perSecond: PACED_EVENTS_PER_S,
-      graphTotal: 2 * events,
+      total: 2 * events,
     });
     const { COVERAGE_KEYS } = require(path.join(root, 'dist/libs/destinations/src/linked-journeys.js'));
     const coverage = await matchKeyCoverage(sql, [...COVERAGE_KEYS]);
@@ -169,7 +180,30 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(1),
       postgres: postgresCpuUsed(postgresBefore, postgresAfter),
     };
-    const events_per_s = burst.events_per_s;
+    const statuses = await dispatchStatuses(sql);
+    const requests = await requestFigures(sql);
+    const perDestination = Object.fromEntries(
+      platforms.map((platform) => {
+        const fake = fakes[platform];
+        const figures = {
+          received: fake.distinct(),
+          events_per_s: burst[platform].events_per_s,
+          ...steady[platform].latency,
+          burst_p95_ms: burst[platform].latency.p95_ms,
+          duplicates: burst[platform].duplicates + steady[platform].duplicates,
+          click_id: CLICK_IDS[platform],
+          // Graph's fake does not look into user_data: Meta's keys are in the match-key coverage line.
+          clicked: platform === 'meta' ? undefined : fake.stats.clicked,
+          clicked_expected: platform === 'meta' ? undefined : 2 * clickIdCounts(events)[CLICK_IDS[platform]],
+          refused: fake.stats.refused,
+          ...requests[platform],
+          statuses: statuses[platform] ?? {},
+        };
+        return [platform, figures];
+      }),
+    );
+    const [meta, graph] = [{ burst: burst.meta, steady: steady.meta }, fakes.meta];
+    const events_per_s = meta.burst.events_per_s;
     await Promise.all(services.map((service) => stopService(service)));
     load.push(os.loadavg()[0]);
     log('pipeline baseline: again, after the pipeline');
@@ -178,14 +212,14 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
     return {
       events,
       events_per_s,
-      ...steady.latency,
+      ...meta.steady.latency,
       paced_events_per_s: PACED_EVENTS_PER_S,
-      paced_achieved_events_per_s: steady.events_per_s,
-      burst_latency: burst.latency,
+      paced_achieved_events_per_s: meta.steady.events_per_s,
+      burst_latency: meta.burst.latency,
       graph_requests: graph.stats.requests,
       graph_refused: graph.stats.refused,
       events_per_request: +(graph.stats.events / graph.stats.requests).toFixed(1),
-      duplicates: burst.duplicates + steady.duplicates,
+      duplicates: meta.burst.duplicates + meta.steady.duplicates,
       baseline_jobs_per_s: baseline.jobs_per_s,
       ratio: +(events_per_s / baseline.jobs_per_s).toFixed(2),
       baseline_p95_ms: baseline.p95_ms,
@@ -198,24 +232,31 @@ async function benchPipeline({ databaseUrl, redisUrl, queuePrefix, log = () => {
       rss_mb,
       cpu_s,
       seed_s,
-      statuses: { burst: burst.statuses, paced: steady.statuses },
+      statuses: { burst: meta.burst.statuses, paced: meta.steady.statuses },
+      destinations: perDestination,
       coverage,
-      stages: { burst: burst.stages, paced: steady.stages },
-      stage_done_s: burst.stage_done_s,
+      stages: { burst: meta.burst.stages, paced: meta.steady.stages },
+      stage_done_s: meta.burst.stage_done_s,
       load_avg_1m: load.map((value) => +value.toFixed(1)),
+      worker_errors: worker.errors(),
     };
   } finally {
     await Promise.all(services.map((service) => stopService(service)));
-    await graph?.stop();
+    await destinations?.stop();
     await sql.end().catch(() => undefined);
-    await dropQueues(redisUrl, queuePrefix).catch((error) => log(`pipeline: queues kept: ${error.message}`));
+    await dropQueues(root, redisUrl, queuePrefix).catch((error) =>
+      log(`pipeline: queues kept: ${error.message}`),
+    );
   }
 }
 
 /** The run's lifecycle and dispatch jobs (kept a day by the job options) go with the run. */
-async function dropQueues(redisUrl, prefix) {
+async function dropQueues(root, redisUrl, prefix) {
   const { Queue } = require('bullmq');
-  for (const name of ['lifecycle', 'dispatch']) {
+  const { DISPATCH_QUEUES, LIFECYCLE_QUEUE } = require(
+    path.join(root, 'dist/libs/queues/src/queue-names.js'),
+  );
+  for (const name of [LIFECYCLE_QUEUE, ...Object.values(DISPATCH_QUEUES)]) {
     const queue = new Queue(name, { connection: { url: redisUrl }, prefix });
     await queue.obliterate({ force: true }).finally(() => queue.close());
   }

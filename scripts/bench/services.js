@@ -44,10 +44,29 @@ function spawnService(root, name, env) {
   const keep = (chunk) => (text = (text + chunk.toString()).slice(-OUTPUT_KEPT));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  // Errors the service logged, counted by message over the whole run (the kept output is only its tail): an
+  // error a run survives (a retried deadlock) still explains figures such as duplicates.
+  const errors = {};
+  let partial = '';
+  child.stdout.on('data', (chunk) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"level":50') && !line.includes('"level":60')) continue;
+      try {
+        const { msg } = JSON.parse(line);
+        errors[msg] = (errors[msg] ?? 0) + 1;
+      } catch {
+        // not a log record
+      }
+    }
+  });
   const service = {
     name,
     child,
     output: () => text,
+    /** Error (and fatal) log records so far: message → count. */
+    errors: () => ({ ...errors }),
     /** Throws (with the process's last output) once it has exited: a crashed service voids the figures. */
     assertAlive() {
       if (child.exitCode !== null || child.signalCode !== null)
