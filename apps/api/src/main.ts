@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, ConfigError, developmentSecretsIn, type TrustProxy } from '@app/config';
+import { AppConfig, ConfigError, developmentSecretsIn, integrationLines, type TrustProxy } from '@app/config';
 import { AppModule } from './app.module';
 import { BODY_LIMIT_BYTES, configureApp } from './configure-app';
 
@@ -23,6 +23,8 @@ async function bootstrap(): Promise<void> {
         );
     }
   }
+  // What this install talks to, one line each (never a secret): the first thing to check when nothing arrives.
+  for (const line of integrationLines(config)) app.get(Logger).log(line);
   await configureApp(app, config);
   await app.listen(config.port, config.host);
   app.get(Logger).log(`api listening on ${config.host}:${config.port}`);

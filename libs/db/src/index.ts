@@ -15,3 +15,5 @@ export * from './lifecycle-batch.repository';
 export * from './admin.repository';
 export * from './pipeline-stats.repository';
 export * from './database-health.repository';
+export * from './console-stats.repository';
+export * from './console-journeys.repository';

@@ -47,7 +47,8 @@ export class ReplayService {
     private readonly dispatch: DispatchProducer,
   ) {}
 
-  async replay(body: ReplayBody): Promise<ReplayOutcome> {
+  /** `platform` (the console's test event) limits the re-send to that platform's dispatches. */
+  async replay(body: ReplayBody, platform?: DispatchPlatform): Promise<ReplayOutcome> {
     const ids = body.lifecycle_event_ids
       ? [...new Set(body.lifecycle_event_ids.map((id) => id.toLowerCase()))]
       : undefined;
@@ -60,10 +61,13 @@ export class ReplayService {
       ]);
     }
     const max = ids ? MAX_REPLAY_IDS : MAX_REPLAY_SELECTION;
-    const candidates = await this.admin.replayCandidates(
+    const selected = await this.admin.replayCandidates(
       { ids, status: body.status, eventName: body.event_name, ...timeRange(body.since, body.until) },
       max,
     );
+    const candidates = platform
+      ? selected.map((event) => ({ ...event, capi: event.capi.filter((row) => row.platform === platform) }))
+      : selected;
     if (candidates.length > max) {
       throw badRequest([
         {
