@@ -128,6 +128,29 @@ suite('operator console in a real browser', () => {
     await shot('setup');
   });
 
+  it('sends a Meta test event from the set-up page: the recent event again, to Meta alone, with the code', async () => {
+    await page.goto(`${t.api.url}/admin/setup`);
+    await page.fill('input[aria-label="Meta test event code"]', 'TEST4242');
+    await page.getByRole('button', { name: 'Send a test event' }).click();
+    await page.locator('#replay-outcome').getByText('1 queued again').waitFor();
+    for (let tries = 0; tries < 100; tries++) {
+      if (t.graph.requests().some((request) => JSON.stringify(request).includes('TEST4242'))) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const sent = t.graph.requests().filter((request) => JSON.stringify(request).includes('TEST4242'));
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0])).toContain(sentEventId);
+    await shot('test-event');
+  });
+
+  it('logged at start-up which CRMs and destinations are on, without secrets', () => {
+    const output = t.worker.output();
+    expect(output).toContain(`destination meta: enabled (pixel ${PIXEL_ID}`);
+    expect(output).toContain('CRM hubspot: webhooks on');
+    expect(output).toContain('destination tiktok: disabled');
+    expect(output).not.toContain('EAAB-test-access-token');
+  });
+
   it('shows a paused destination with why, since when and how to lift it', async () => {
     await t.sql.query(
       `INSERT INTO destination_pauses (platform, destination, token_fingerprint, reason)
@@ -150,6 +173,10 @@ suite('operator console in a real browser', () => {
     await t.worker.stop();
     await page.goto(`${t.api.url}/admin/health`);
     await page.locator('#worker-alert').getByText('no worker heartbeat').waitFor();
+    await page
+      .locator('#services')
+      .getByText(/degraded/)
+      .waitFor();
     const ready = await fetch(`${t.api.url}/health/ready`);
     expect(ready.status).toBe(503);
     // A worker killed without a clean stop leaves its last beat behind, aging.

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@app/config';
-import { csrfToken } from './console-csrf';
+import { csrfToken } from './csrf-token';
 import type { Html } from './views/html';
 
 /**

@@ -27,6 +27,19 @@ export function healthView(h: ConsoleHealth): Html {
         ['service', 'state'],
         [
           ['api', up(true, 'serving this page')],
+          [
+            html`<a href="/health/ready">readiness</a>`,
+            h.postgres.ok && h.redis.ok && !h.workerProblem
+              ? html`${badge('ready', 'ok')} /health/ready answers 200`
+              : html`${badge('degraded', 'bad')} /health/ready answers 503:
+                ${[
+                  h.postgres.ok ? '' : 'Postgres down',
+                  h.redis.ok ? '' : 'Redis down',
+                  h.workerProblem ?? '',
+                ]
+                  .filter(Boolean)
+                  .join('; ')}`,
+          ],
           ['Postgres', up(h.postgres.ok, h.postgres.detail)],
           ['Redis', up(h.redis.ok, h.redis.detail)],
           [

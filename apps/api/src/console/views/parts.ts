@@ -1,5 +1,5 @@
 import type { RequestDetail } from '@app/db';
-import { CSRF_FIELD } from '../console-csrf';
+import { CSRF_FIELD } from '../csrf-token';
 import { html, Html, iso, pretty, when } from './html';
 import { badge } from './layout';
 

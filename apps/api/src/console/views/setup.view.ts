@@ -1,4 +1,4 @@
-import { CSRF_FIELD } from '../console-csrf';
+import { CSRF_FIELD } from '../csrf-token';
 import type { Setup } from '../setup.service';
 import { html, Html } from './html';
 import { badge, layout, table } from './layout';
