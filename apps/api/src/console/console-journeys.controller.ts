@@ -16,6 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
 import { ReplayService } from '../admin/replay.service';
 import { ExternalIdParam } from '../journeys/external-id.param';
+import { ConsoleAuthGuard } from './console-auth.guard';
 import { ConsoleCsrfGuard } from './console-csrf';
 import { csrfOf, safeBack, sendPage } from './console-page';
 import { EventIdPath, FailuresQuery, ReplayForm, SearchForm } from './console.dto';
@@ -31,6 +32,7 @@ import { query } from './views/html';
 @ApiTags('console')
 @ApiBasicAuth()
 @ApiBearerAuth()
+@UseGuards(ConsoleAuthGuard)
 @Controller('admin')
 export class ConsoleJourneysController {
   constructor(

@@ -3,6 +3,7 @@ import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
 import { CONSOLE_CSS } from './console-css';
+import { ConsoleAuthGuard } from './console-auth.guard';
 import { ConsoleCsrfGuard } from './console-csrf';
 import { csrfOf, requestBase, sendPage } from './console-page';
 import { OverviewQuery, TestEventForm } from './console.dto';
@@ -18,6 +19,7 @@ import { setupView } from './views/setup.view';
 @ApiTags('console')
 @ApiBasicAuth()
 @ApiBearerAuth()
+@UseGuards(ConsoleAuthGuard)
 @Controller('admin')
 export class ConsoleController {
   constructor(

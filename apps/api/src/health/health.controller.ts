@@ -43,9 +43,16 @@ export class HealthController {
           .withTimeout(1000),
       async () => {
         const indicator = this.indicators.check('worker');
-        const problem = await this.workers
-          .problem()
-          .catch(() => 'Redis unreachable: worker heartbeats unknown');
+        // Bounded like the other checks: a Redis that hangs must not hang readiness.
+        const problem = await Promise.race([
+          this.workers.problem(),
+          new Promise<string>((resolve) =>
+            setTimeout(
+              () => resolve('worker heartbeats unknown: Redis did not answer within a second'),
+              1000,
+            ).unref(),
+          ),
+        ]).catch(() => 'worker heartbeats unknown: Redis does not answer');
         return problem ? indicator.down({ reason: problem }) : indicator.up();
       },
     ]);

@@ -1,4 +1,5 @@
 import { COVERAGE_KEYS } from '@app/destinations';
+import { NOT_SENT_STATUSES } from '../failures.service';
 import type { Overview } from '../overview.service';
 import { barChart, columnChart } from './chart';
 import { html, Html } from './html';
@@ -68,7 +69,9 @@ export function overviewView(o: Overview, staleNotice?: Html): Html {
         ${table(
           ['status', 'count', 'meaning'],
           o.statuses.map((row) => [
-            html`<a href="/admin/failures?status=${row.status}">${row.status}</a>`,
+            (NOT_SENT_STATUSES as readonly string[]).includes(row.status)
+              ? html`<a href="/admin/failures?status=${row.status}">${row.status}</a>`
+              : row.status,
             row.count,
             STATUS_MEANINGS[row.status] ?? '',
           ]),
