@@ -154,9 +154,13 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     app,
     new DocumentBuilder()
       .setTitle('Journey Store')
-      .setDescription('First-party journey store: touchpoints, forms, journeys, CRM webhooks, admin')
+      .setDescription(
+        'First-party journey store: touchpoints, forms, journeys, CRM webhooks, admin, the operator console (HTML)',
+      )
       .setVersion('1')
       .addBearerAuth()
+      // The console and the queue dashboard also take HTTP basic auth (ADMIN_TOKEN as the password).
+      .addBasicAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'ingest-key')
       .build(),
   );
