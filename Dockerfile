@@ -42,5 +42,6 @@ COPY prisma ./prisma
 COPY scripts ./scripts
 # Files stay owned by root and read-only for the service user; the services write nothing to disk.
 USER node
-EXPOSE 3000
+# api PORT, and the worker's WORKER_METRICS_PORT
+EXPOSE 3000 9464
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -2,7 +2,8 @@
 // API and worker processes (built into dist/) against real Postgres and Redis.
 const moduleNameMapper = {
   '^@app/(config|journey|db|queues|observability|crm|crm-testing|destinations)$': '<rootDir>/libs/$1/src',
-  '^@app/(config|journey|db|queues|observability|crm|crm-testing|destinations)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(config|journey|db|queues|observability|crm|crm-testing|destinations)/(.*)$':
+    '<rootDir>/libs/$1/src/$2',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],

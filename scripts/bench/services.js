@@ -22,15 +22,22 @@ async function freePort() {
 }
 
 /**
- * Spawns `dist/apps/<name>/src/main.js` with exactly `env` (plus PATH): nothing leaks in from the caller's
- * shell, so e.g. a HUBSPOT_ACCESS_TOKEN there cannot switch on API joins. Keeps the last output for errors.
+ * Spawns `dist/apps/<name>/src/main.js` with exactly `env` (plus PATH and API_PROCESSES): nothing else leaks in
+ * from the caller's shell, so e.g. a HUBSPOT_ACCESS_TOKEN there cannot switch on API joins. Keeps the last output for errors.
  */
 function spawnService(root, name, env) {
   const entry = path.join(root, `dist/apps/${name}/src/main.js`);
   if (!fs.existsSync(entry)) throw new Error(`${entry} missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [entry], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // One api process unless the caller's API_PROCESSES asks for a cluster (peak RSS then reads the primary
+    // only); workers on any free metrics port.
+    env: {
+      PATH: process.env.PATH ?? '',
+      API_PROCESSES: process.env.API_PROCESSES ?? '1',
+      WORKER_METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

@@ -122,6 +122,23 @@ describe('destinations: Meta, Google Ads, TikTok and LinkedIn from one CRM chang
     expect(t.graph.events().filter((sent) => sent.event_id === event.event_id)).toHaveLength(1);
   });
 
+  it("erasing a journey cuts its events out of every platform's stored requests", async () => {
+    const { rows } = await t.sql.query(`SELECT event_id FROM lifecycle_events WHERE object_id = '7001'`);
+    const eventId = rows[0].event_id as string;
+    const stored = async () =>
+      (
+        await t.sql.query(`SELECT platform, request_body::text AS body FROM destination_requests`)
+      ).rows.filter((row: { body: string }) => row.body.includes(eventId));
+    expect((await stored()).map((row: { platform: string }) => row.platform).sort()).toEqual([
+      'google',
+      'linkedin',
+      'meta',
+      'tiktok',
+    ]);
+    expect((await t.admin('DELETE', '/v1/journeys/g-visitor')).status).toBe(204);
+    expect(await stored()).toEqual([]);
+  });
+
   it('sends a ttclid journey to TikTok with its ttclid, and a li_fat_id journey to LinkedIn with it', async () => {
     await wonDeal('tt-visitor', 7002, 'https://www.shop.test/?ttclid=E.C.P.tt-click-1', {
       email: 'tt@example.com',

@@ -86,9 +86,10 @@ describe('CRM values, pipelines, validation and the envelope of dispatched event
     expect(home).toMatchObject({ status: 'sent', join_method: 'crm_link', pipeline: 'default' });
     expect(sentFor(home.event_id)[0].custom_data).toMatchObject({ value: 1250.5, currency: 'USD' });
 
+    // GETs only: the worker's start-up reconciliation sweep also POSTs a deals search.
     const dealReads = t.hubspot
       .requests()
-      .filter((request) => request.path.startsWith('/crm/v3/objects/deals/'));
+      .filter((request) => request.method === 'GET' && request.path.startsWith('/crm/v3/objects/deals/'));
     expect(dealReads.filter((request) => request.path.endsWith('/8001'))).toHaveLength(1);
     expect(dealReads[0].query).toMatchObject({ associations: 'contacts' });
     expect(dealReads[0].query.properties.split(',')).toEqual(

@@ -251,8 +251,11 @@ describe('FakeHubspotApi', () => {
     });
     await expect(api.companyCurrency()).resolves.toBe('USD');
     await expect(api.contact('999')).resolves.toBeNull();
-    hubspot.failNext(1, 429, { retryAfter: '1' });
-    await expect(api.contact('201')).rejects.toMatchObject({ retryable: true, retryAfterMs: 1000 });
+    // A short Retry-After is waited out once; a second 429 in a row is the caller's to retry.
+    hubspot.failNext(1, 429, { retryAfter: '0.1' });
+    await expect(api.contact('201')).resolves.toMatchObject({ id: '201' });
+    hubspot.failNext(2, 429, { retryAfter: '0.1' });
+    await expect(api.contact('201')).rejects.toMatchObject({ retryable: true, retryAfterMs: 100 });
     const wrong = new HubspotApiClient({ apiUrl: url, accessToken: 'bad', externalIdProperty: 'x' });
     await expect(wrong.deal('9876')).rejects.toMatchObject({ status: 401, retryable: false });
   });

@@ -1,12 +1,14 @@
 // A local fake of HubSpot's CRM API for the lifecycle join (crm-webhooks.md §1.7): node:http on 127.0.0.1,
 // random port. Answers the paths HubSpot documents: v4 deal→contact associations (paged), v3 contact and
 // deal reads with `properties=` and v3 `associations=contacts` (a deal's amount, deal_currency_code and
-// amount_in_home_currency included), and the account details with the company currency. Records every
-// request; can be told to fail the next N requests.
+// amount_in_home_currency included), the account details with the company currency, and the sweep's CRM
+// search and batch read with stage history (hubspot-search.ts). Records every request; can be told to fail
+// the next N requests.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type HistoryEntry, postAnswer, recordStage } from './hubspot-search';
 
 export interface FakeHubspotContact {
   id: string;
@@ -39,6 +41,8 @@ export interface RecordedHubspotRequest {
   query: Record<string, string>;
   /** Node's lower-case headers, `authorization` included so tests can assert the Bearer token. */
   headers: IncomingHttpHeaders;
+  /** A POST's JSON body as sent. */
+  body?: string;
 }
 
 export interface FakeHubspotOptions {
@@ -68,6 +72,7 @@ export class FakeHubspotApi {
     string,
     { properties: Record<string, string | null>; contactIds: string[] }
   >();
+  private readonly histories = new Map<string, HistoryEntry[]>();
   private recorded: RecordedHubspotRequest[] = [];
   private failures: ScriptedFailure[] = [];
   private readonly externalIdProperty: string;
@@ -120,6 +125,16 @@ export class FakeHubspotApi {
     this.deals.set(deal.id, { properties, contactIds: [...deal.contactIds] });
   }
 
+  /**
+   * Sets a deal's stage (or a contact's lifecycle stage), as of `at`, for the sweep: the stage, the
+   * last-modified date the search filters on, and the stage history entry the batch read returns.
+   */
+  setStage(objectType: 'deal' | 'contact', id: string, stage: string, at: Date): void {
+    const record = objectType === 'deal' ? this.deals.get(id)?.properties : this.contacts.get(id);
+    if (!record) throw new Error(`no ${objectType} ${id} in the HubSpot fake`);
+    recordStage(record, this.histories, { objectType, id, stage, at });
+  }
+
   /** The next `count` requests get `status` (e.g. 429 or 500) in HubSpot's error shape. */
   failNext(count: number, status = 500, options: { retryAfter?: string } = {}): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, retryAfter: options.retryAfter });
@@ -135,17 +150,25 @@ export class FakeHubspotApi {
     this.failures = [];
     this.contacts.clear();
     this.deals.clear();
+    this.histories.clear();
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (raw += chunk));
+    req.on('end', () => this.answer(req, res, raw));
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, raw: string): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     this.recorded.push({
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: { ...req.headers },
+      ...(raw && { body: raw }),
     });
-    req.resume();
     const failure = this.failures.shift();
     if (failure) return this.fail(res, failure);
 
@@ -159,6 +182,8 @@ export class FakeHubspotApi {
         category: 'INVALID_AUTHENTICATION',
       });
     }
+    const post = /^\/crm\/v3\/objects\/(deals|contacts)\/(search|batch\/read)$/.exec(url.pathname);
+    if (req.method === 'POST' && post) return this.post(res, post[1], post[2], raw);
     if (req.method !== 'GET') return notFound(res);
     if (url.pathname === '/account-info/v3/details') {
       return send(res, 200, {
@@ -209,6 +234,13 @@ export class FakeHubspotApi {
       };
     }
     send(res, 200, body);
+  }
+
+  private post(res: ServerResponse, type: string, action: string, raw: string): void {
+    const records =
+      type === 'deals' ? new Map([...this.deals].map(([id, deal]) => [id, deal.properties])) : this.contacts;
+    const answer = postAnswer(records, this.histories, action, raw);
+    send(res, answer.status, answer.body);
   }
 
   private associations(res: ServerResponse, dealId: string, url: URL): void {

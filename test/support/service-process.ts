@@ -63,6 +63,8 @@ export async function startApi(env: Record<string, string>): Promise<ServiceProc
   const { child, output } = run('dist/apps/api/src/main.js', {
     HOST: '127.0.0.1',
     PORT: String(port),
+    // One process, as before node:cluster, unless a test asks for more.
+    API_PROCESSES: '1',
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
@@ -82,7 +84,13 @@ export async function startApi(env: Record<string, string>): Promise<ServiceProc
 
 /** Starts the worker; `ready` says when it has reported itself started. */
 export function startWorker(env: Record<string, string>): ServiceProcess & { ready: Promise<void> } {
-  const { child, output } = run('dist/apps/worker/src/main.js', { LOG_LEVEL: 'info', ...env });
+  // Port 0: workers of parallel suites never compete for the default metrics port.
+  const { child, output } = run('dist/apps/worker/src/main.js', {
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    WORKER_METRICS_PORT: '0',
+    ...env,
+  });
   const ready = new Promise<void>((resolve, reject) => {
     const check = () => {
       if (output().includes('worker started')) return resolve();
@@ -100,7 +108,11 @@ export async function runToExit(
   entry: 'api' | 'worker',
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const { child, output } = run(`dist/apps/${entry}/src/main.js`, env);
+  const { child, output } = run(`dist/apps/${entry}/src/main.js`, {
+    API_PROCESSES: '1',
+    WORKER_METRICS_PORT: '0',
+    ...env,
+  });
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, output: output() };
 }

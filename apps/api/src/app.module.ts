@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { TagModule } from './tag/tag.module';
+import { ClusterMetrics } from './metrics/cluster-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
         DashboardModule.forRoot(config),
       ],
       controllers: [MetricsController],
+      providers: [ClusterMetrics],
     };
   }
 }

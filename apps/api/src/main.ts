@@ -1,13 +1,20 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, ConfigError, developmentSecretsIn, integrationLines, type TrustProxy } from '@app/config';
 import { AppModule } from './app.module';
+import { runClusterPrimary } from './cluster/api-cluster';
 import { BODY_LIMIT_BYTES, configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
+  // Validated in the primary too, so a bad setting fails once, before any process is forked.
   const config = AppConfig.fromEnv();
+  if (cluster.isPrimary && config.processes.apiProcesses > 1) {
+    runClusterPrimary(config.processes.apiProcesses, config.logLevel);
+    return;
+  }
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({ trustProxy: trustProxyOption(config.http.trustProxy), bodyLimit: BODY_LIMIT_BYTES }),
@@ -24,7 +31,9 @@ async function bootstrap(): Promise<void> {
     }
   }
   // What this install talks to, one line each (never a secret): the first thing to check when nothing arrives.
-  for (const line of integrationLines(config)) app.get(Logger).log(line);
+  // Once per api, not once per forked process.
+  if (!cluster.isWorker || cluster.worker?.id === 1)
+    for (const line of integrationLines(config)) app.get(Logger).log(line);
   await configureApp(app, config);
   await app.listen(config.port, config.host);
   app.get(Logger).log(`api listening on ${config.host}:${config.port}`);

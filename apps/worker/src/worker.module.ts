@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
-import { HubspotApiClient, hubspotAdapter, loadStageMap, StageMap } from '@app/crm';
+import { loadStageMap, StageMap } from '@app/crm';
 import { DatabaseModule } from '@app/db';
 import { LoggingModule, ObservabilityModule } from '@app/observability';
 import { assertOneProcessorPerQueue, QueuesModule, RedisModule } from '@app/queues';
@@ -11,14 +11,21 @@ import { GoogleRequestStatusPoller } from './dispatch/google-request-status';
 import { CrmFactsReader } from './lifecycle/crm-facts';
 import { LifecycleJoiner } from './lifecycle/lifecycle-joiner';
 import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
+import { DataMaintenanceProcessor } from './maintenance/data-maintenance.processor';
+import { WorkerMetricsServer } from './metrics/worker-metrics.server';
+import { crmApiProviders } from './crm-api.providers';
+import { CrmContactLookup } from './lifecycle/crm-contact-lookup';
+import { CrmReconcileProcessor } from './reconcile/crm-reconcile.processor';
+import { CrmReconciler } from './reconcile/crm-reconciler';
 import { LifecycleRelay } from './relay/lifecycle-relay';
 import { StaleWorkReconciler } from './relay/stale-work-reconciler';
 import { UnjoinedSweepProcessor } from './relay/unjoined-sweep.processor';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
 /**
- * The BullMQ worker process: no HTTP. Relay (inbox → lifecycle queue), lifecycle join, dispatch per destination, the
- * unjoined sweep.
+ * The BullMQ worker process: no Nest HTTP (its /metrics is a bare node:http server). Relay (inbox → lifecycle
+ * queue), lifecycle join, dispatch per destination, the unjoined sweep, the CRM reconciliation sweep, daily data
+ * maintenance (touchpoint partitions, retention).
  */
 @Module({})
 export class WorkerModule {
@@ -42,10 +49,15 @@ export class WorkerModule {
   private static providers(config: AppConfig): Provider[] {
     return [
       WorkerHeartbeat,
+      WorkerMetricsServer,
       LifecycleRelay,
       StaleWorkReconciler,
       UnjoinedSweepProcessor,
+      DataMaintenanceProcessor,
+      CrmReconciler,
+      CrmReconcileProcessor,
       LifecycleJoiner,
+      CrmContactLookup,
       CrmFactsReader,
       LifecycleProcessor,
       DestinationRegistry,
@@ -58,19 +70,7 @@ export class WorkerModule {
         provide: StageMap,
         useFactory: () => loadStageMap(config.stageMapFile),
       },
-      {
-        // Without a token the join skips the HubSpot API step (and says so in status_reason).
-        provide: HubspotApiClient,
-        useFactory: () =>
-          config.hubspot.accessToken
-            ? hubspotAdapter.createApiClient({
-                apiUrl: config.hubspot.apiUrl,
-                accessToken: config.hubspot.accessToken,
-                externalIdProperty: config.hubspot.externalIdProperty,
-                leadIdProperty: config.hubspot.leadIdProperty,
-              })
-            : null,
-      },
+      ...crmApiProviders(config),
     ];
   }
 }

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { crmApiConfig, type CrmApiConfig, crmApiProblems } from './crm-environment';
 import { destinationProblems, type DestinationsConfig, destinationsConfig } from './destination-environment';
 import { Environment } from './environment';
 
@@ -74,6 +75,8 @@ export class AppConfig {
     externalIdField?: string;
   };
   readonly salesforce: { orgIds: string[]; externalIdField: string; leadIdField?: string };
+  /** The CRMs' APIs besides HubSpot's (joins, sweeps) and the sweep interval. */
+  readonly crmApi: CrmApiConfig;
   /** publicBaseUrl: how callers reach us; rebuilds signed URIs (HubSpot v3) behind proxies. */
   readonly http: { trustProxy: TrustProxy; corsOrigins: string[]; publicBaseUrl?: string };
   readonly auth: { adminToken?: string; ingestApiKey?: string };
@@ -84,6 +87,10 @@ export class AppConfig {
   readonly limits: { perIpPerMinute: number; perKeyPerMinute: number; touchpointsPerVisitorPerHour: number };
   /** `production` turns the development-secret warnings on. */
   readonly production: boolean;
+  /** Days kept: touchpoints (whole months), webhook deliveries (once final), destination requests. */
+  readonly retention: { touchpointDays: number; webhookDeliveryDays: number; destinationRequestDays: number };
+  /** apiProcesses: node:cluster workers of the api; workerMetricsPort: the worker's own /metrics. */
+  readonly processes: { apiProcesses: number; workerMetricsPort: number; metricsToken?: string };
 
   private constructor(env: Environment) {
     this.databaseUrl = env.DATABASE_URL;
@@ -123,6 +130,7 @@ export class AppConfig {
       externalIdField: env.SALESFORCE_EXTERNAL_ID_FIELD,
       leadIdField: env.SALESFORCE_LEAD_ID_FIELD,
     };
+    this.crmApi = crmApiConfig(env);
     this.http = {
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       corsOrigins: list(env.CORS_ORIGINS).map((origin) => origin.replace(/\/$/, '')),
@@ -137,6 +145,16 @@ export class AppConfig {
       touchpointsPerVisitorPerHour: env.MAX_TOUCHPOINTS_PER_VISITOR_PER_HOUR,
     };
     this.production = env.NODE_ENV === 'production';
+    this.retention = {
+      touchpointDays: env.TOUCHPOINT_RETENTION_DAYS,
+      webhookDeliveryDays: env.WEBHOOK_DELIVERY_RETENTION_DAYS,
+      destinationRequestDays: env.DESTINATION_REQUEST_RETENTION_DAYS,
+    };
+    this.processes = {
+      apiProcesses: env.API_PROCESSES,
+      workerMetricsPort: env.WORKER_METRICS_PORT,
+      metricsToken: env.METRICS_TOKEN,
+    };
   }
 
   /** Reads and validates the environment; throws ConfigError naming every bad or missing variable. */
@@ -155,7 +173,7 @@ export class AppConfig {
     if (env.META_ACCESS_TOKEN && !env.META_PIXEL_ID) {
       problems.push('META_PIXEL_ID is required when META_ACCESS_TOKEN is set');
     }
-    problems.push(...destinationProblems(env));
+    problems.push(...destinationProblems(env), ...crmApiProblems(env));
     if (problems.length) throw new ConfigError(problems);
     return new AppConfig(env);
   }

@@ -20,7 +20,7 @@ import {
   GOHIGHLEVEL_ED25519_PUBLIC_KEY,
   GOHIGHLEVEL_RSA_PUBLIC_KEY,
 } from '@app/crm/gohighlevel/published-keys';
-import { DestinationEnvironment } from './destination-environment';
+import { CrmEnvironment } from './crm-environment';
 import { defaultPartnerAgent } from './partner-agent';
 
 /** PEM keys are often passed on one line with literal "\n". */
@@ -111,7 +111,7 @@ const isSalesforceOrgList = (value: unknown) =>
  * Every environment variable the services read, with SPEC's names and defaults. Validated once at start-up
  * (see loadConfig); nothing else in the code base reads process.env.
  */
-export class Environment extends DestinationEnvironment {
+export class Environment extends CrmEnvironment {
   @Validates(isUrlWithProtocol(['postgres:', 'postgresql:']), 'must be a postgresql:// URL')
   DATABASE_URL = 'postgresql://postgres:postgres@127.0.0.1:5432/journey';
 

@@ -66,13 +66,17 @@ export function configuredCrms(config: AppConfig): CrmSetting[] {
       webhooks: config.hubspot.clientSecret
         ? 'on (HUBSPOT_CLIENT_SECRET set)'
         : 'off: HUBSPOT_CLIENT_SECRET not set',
-      api: `HUBSPOT_ACCESS_TOKEN ${yes(config.hubspot.accessToken)}`,
+      api: config.hubspot.accessToken
+        ? `API on (HUBSPOT_ACCESS_TOKEN set): joins and sweeps every ${config.crmApi.reconcileMinutes} min`
+        : 'API off (HUBSPOT_ACCESS_TOKEN not set)',
     },
     {
       provider: 'gohighlevel',
       path: '/webhooks/gohighlevel',
       webhooks: `on (signed marketplace events); workflow webhooks ${config.gohighlevel.workflowSecret ? 'on' : 'off: GHL_WORKFLOW_SECRET not set'}`,
-      api: `GHL_EXTERNAL_ID_FIELD ${yes(config.gohighlevel.externalIdField)}`,
+      api: config.crmApi.gohighlevel.enabled
+        ? `API on (location ${config.crmApi.gohighlevel.locationId}): joins and sweeps every ${config.crmApi.reconcileMinutes} min; GHL_EXTERNAL_ID_FIELD ${yes(config.gohighlevel.externalIdField)}`
+        : `API off (GHL_API_TOKEN, GHL_LOCATION_ID not set); GHL_EXTERNAL_ID_FIELD ${yes(config.gohighlevel.externalIdField)}`,
     },
     {
       provider: 'salesforce',
@@ -80,7 +84,7 @@ export function configuredCrms(config: AppConfig): CrmSetting[] {
       webhooks: config.salesforce.orgIds.length
         ? `on for ${config.salesforce.orgIds.length} organization(s)`
         : 'off: SALESFORCE_ORG_IDS not set',
-      api: `external id field ${config.salesforce.externalIdField}`,
+      api: `${config.crmApi.salesforce.enabled ? `API on (${config.crmApi.salesforce.loginUrl}): joins and sweeps every ${config.crmApi.reconcileMinutes} min` : 'API off (SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET not set)'}; external id field ${config.salesforce.externalIdField}`,
     },
   ];
 }

@@ -2,6 +2,7 @@
 // the rest of the system needs to know about that CRM. The HTTP layer stays the same for all of them:
 // verify, parse, store, answer the way this CRM expects.
 import type { CrmObjectType, CrmProvider, ParsedDelivery, SignatureCheck } from './lifecycle-change';
+import type { CrmReconcileSource } from './reconcile';
 import type { StageDefault } from './stage-rule';
 
 export type CrmHeaders = Record<string, string | string[] | undefined>;
@@ -74,6 +75,8 @@ export interface CrmAdapter<Settings = unknown, Parsed extends ParsedDelivery = 
   readonly replies: CrmWebhookReplies;
   /** The CRM's API client (joins, sweeps), where one exists. */
   readonly createApiClient?: (options: never) => unknown;
+  /** The reconciliation sweep over that client (reconcile.ts). */
+  readonly createReconcileSource?: (client: never, settings: never) => CrmReconcileSource;
 }
 
 export type CrmReceipt<Parsed extends ParsedDelivery = ParsedDelivery> =

@@ -76,7 +76,7 @@ const MAX_HITS = 50;
 
 /**
  * The console's journey search (every lookup on a unique key or an index: visitors.external_id,
- * identities (hash, key_type), crm_links.crm_id, lifecycle_events.object_id), the audit of the requests a
+ * identities (hash, key_type), crm_links.crm_id, lifecycle_events (provider, object_id)), the audit of the requests a
  * timeline shows, and the keyset-paged lists of what was not sent. Raw SQL: unions and row-value keyset
  * comparisons read plainer than their Prisma forms.
  */
@@ -85,7 +85,11 @@ export class ConsoleJourneysRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** Visitors by external_id, CRM record id, or hashed email/phone (`{ em, ph }` as identities hold them). */
-  async search(term: string, hashes: { keyType: string; hash: string }[]): Promise<JourneyHit[]> {
+  async search(
+    term: string,
+    hashes: { keyType: string; hash: string }[],
+    providers: readonly string[],
+  ): Promise<JourneyHit[]> {
     const { rows } = await this.pool.query<JourneyHit>(
       `SELECT DISTINCT ON (v.external_id) v.external_id, hit.matched_by, v.first_seen_at, v.last_seen_at
        FROM (
@@ -93,24 +97,26 @@ export class ConsoleJourneysRepository {
          UNION ALL
          SELECT visitor_id, 'crm_id' FROM crm_links WHERE crm_id = $1
          UNION ALL
-         SELECT le.visitor_id, 'crm_id' FROM lifecycle_events le WHERE le.object_id = $1 AND le.visitor_id IS NOT NULL
+         SELECT le.visitor_id, 'crm_id' FROM lifecycle_events le
+         WHERE le.provider = ANY($4) AND le.object_id = $1 AND le.visitor_id IS NOT NULL
          UNION ALL
          SELECT vi.visitor_id, i.key_type FROM identities i JOIN visitor_identities vi ON vi.identity_id = i.id
          WHERE (i.hash, i.key_type) IN (SELECT * FROM unnest($2::text[], $3::text[]))
        ) hit JOIN visitors v ON v.id = hit.visitor_id
        ORDER BY v.external_id LIMIT ${MAX_HITS}`,
-      [term, hashes.map((h) => h.hash), hashes.map((h) => h.keyType)],
+      [term, hashes.map((h) => h.hash), hashes.map((h) => h.keyType), providers],
     );
     return rows;
   }
 
-  async lifecycleByObjectId(objectId: string): Promise<LifecycleHit[]> {
+  /** `providers`: every CRM, so the (provider, object_id) index serves the lookup. */
+  async lifecycleByObjectId(objectId: string, providers: readonly string[]): Promise<LifecycleHit[]> {
     const { rows } = await this.pool.query<LifecycleHit>(
       `SELECT le.id, le.provider, le.object_type, le.object_id, le.event_name, le.status, le.status_reason,
          v.external_id, le.created_at
        FROM lifecycle_events le LEFT JOIN visitors v ON v.id = le.visitor_id
-       WHERE le.object_id = $1 ORDER BY le.created_at DESC LIMIT ${MAX_HITS}`,
-      [objectId],
+       WHERE le.provider = ANY($2) AND le.object_id = $1 ORDER BY le.created_at DESC LIMIT ${MAX_HITS}`,
+      [objectId, providers],
     );
     return rows;
   }

@@ -5,6 +5,7 @@ import { AdminRepository } from './admin.repository';
 import { ConsoleJourneysRepository } from './console-journeys.repository';
 import { ConsoleStatsRepository } from './console-stats.repository';
 import { DispatchRepository } from './dispatch.repository';
+import { CrmReconcileRepository } from './crm-reconcile.repository';
 import { DatabaseHealthRepository } from './database-health.repository';
 import { ErasureRepository } from './erasure.repository';
 import { FormSubmissionRepository } from './form-submission.repository';
@@ -12,6 +13,8 @@ import { JourneyRepository } from './journey.repository';
 import { LifecycleJoinRepository } from './lifecycle-join.repository';
 import { LifecycleBatchRepository } from './lifecycle-batch.repository';
 import { LifecycleRelayRepository } from './lifecycle-relay.repository';
+import { RetentionRepository } from './retention.repository';
+import { TouchpointPartitionRepository } from './touchpoint-partition.repository';
 import { TouchpointRepository } from './touchpoint.repository';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
 import { PG_POOL } from './pg-pool';
@@ -31,6 +34,8 @@ class PoolCloser implements OnApplicationShutdown {
 
 const repositories = [
   TouchpointRepository,
+  TouchpointPartitionRepository,
+  RetentionRepository,
   FormSubmissionRepository,
   JourneyRepository,
   ErasureRepository,
@@ -44,6 +49,7 @@ const repositories = [
   DatabaseHealthRepository,
   ConsoleStatsRepository,
   ConsoleJourneysRepository,
+  CrmReconcileRepository,
 ];
 
 @Global()

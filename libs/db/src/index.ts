@@ -17,3 +17,6 @@ export * from './pipeline-stats.repository';
 export * from './database-health.repository';
 export * from './console-stats.repository';
 export * from './console-journeys.repository';
+export * from './touchpoint-partition.repository';
+export * from './retention.repository';
+export * from './crm-reconcile.repository';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { PG_POOL } from './pg-pool';
+import type { StoredLifecycleChange } from '@app/crm';
 
 export interface InboxDelivery {
   provider: string;
@@ -11,26 +12,8 @@ export interface InboxDelivery {
   bodySha256: string;
 }
 
-export interface InboxLifecycleEvent {
-  provider: string;
-  tenant: string;
-  dedupeKey: string;
-  objectType: string;
-  objectId: string;
-  pipeline?: string;
-  stageField: string;
-  stage: string;
-  won?: boolean;
-  eventName: string | null;
-  status: 'pending' | 'unmapped';
-  statusReason?: string;
-  occurredAt: Date;
-  value?: number;
-  currency?: string;
-  /** A Meta Lead Ads lead id the CRM record carries (SALESFORCE_LEAD_ID_FIELD), as the CRM sent it. */
-  leadId?: string;
-  hints: object;
-}
+/** One stored lifecycle change (the same row whether a webhook or the reconciliation sweep found it). */
+export type InboxLifecycleEvent = StoredLifecycleChange;
 
 /** Who a CRM record is, revealed by a delivery (hashes only): links it and re-pends its unjoined changes. */
 export interface InboxIdentity {

@@ -71,3 +71,12 @@ export interface Destination<P = unknown> {
   /** Sends one batch (≤ maxBatch); never throws for an answer, only classifies it. */
   send(payloads: P[], options: SendOptions): Promise<DestinationExchange>;
 }
+
+const DAY_MS = 86_400_000;
+/** Each platform's send window (the destination classes hold the same; the api needs it without them). */
+export const SEND_WINDOW_MS: Readonly<Record<Platform, number>> = {
+  meta: 7 * DAY_MS - 3_600_000,
+  google: 90 * DAY_MS,
+  tiktok: 28 * DAY_MS,
+  linkedin: 90 * DAY_MS,
+};

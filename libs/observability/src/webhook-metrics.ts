@@ -1,6 +1,6 @@
 import { Counter, Registry } from 'prom-client';
 
-/** Webhook intake counters (created on the process registry by MetricsService). */
+/** Webhook intake and CRM reconciliation counters (created on the process registry by MetricsService). */
 export function webhookMetrics(registry: Registry) {
   return {
     received: new Counter({
@@ -19,6 +19,12 @@ export function webhookMetrics(registry: Registry) {
       name: 'journey_lifecycle_events_stored_total',
       help: 'Lifecycle events stored from webhooks, by provider and initial status (pending, unmapped)',
       labelNames: ['provider', 'status'] as const,
+      registers: [registry],
+    }),
+    reconciled: new Counter({
+      name: 'journey_crm_reconciled_changes_total',
+      help: 'Stage changes the reconciliation sweep found in a CRM API and stored (their webhook never came), by provider',
+      labelNames: ['provider'] as const,
       registers: [registry],
     }),
     duplicates: new Counter({

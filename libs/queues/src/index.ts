@@ -1,3 +1,5 @@
+export * from './data-maintenance';
+export * from './crm-reconcile';
 export * from './job-registry';
 export * from './producers';
 export * from './queue-names';

@@ -6,6 +6,8 @@ import {
   processedQueue,
 } from './job-registry';
 import { DISPATCH_QUEUE, DISPATCH_QUEUES, LIFECYCLE_QUEUE } from './queue-names';
+import { DATA_MAINTENANCE_QUEUE } from './data-maintenance';
+import { CRM_RECONCILE_QUEUE } from './crm-reconcile';
 import { UNJOINED_SWEEP_QUEUE } from './unjoined-sweep';
 
 // What @nestjs/bullmq's @Processor(queue) records (Nest's packages are ES modules Jest cannot load here).
@@ -22,14 +24,18 @@ class DispatchWork {}
 class SecondDispatchWork {}
 @Processor(UNJOINED_SWEEP_QUEUE)
 class SweepWork {}
+@Processor(CRM_RECONCILE_QUEUE)
+class ReconcileWork {}
+@Processor(DATA_MAINTENANCE_QUEUE)
+class MaintenanceWork {}
 @Processor(DISPATCH_QUEUES.google)
 class GoogleWork {}
 @Processor(DISPATCH_QUEUES.tiktok)
 class TikTokWork {}
 @Processor(DISPATCH_QUEUES.linkedin)
 class LinkedInWork {}
-/** The other platforms' dispatch processors, each on its own queue. */
-const OTHER_PLATFORMS = [GoogleWork, TikTokWork, LinkedInWork];
+/** The other platforms' dispatch processors, each on its own queue, and the maintenance one. */
+const OTHER_PLATFORMS = [GoogleWork, TikTokWork, LinkedInWork, MaintenanceWork, ReconcileWork];
 @Processor('lifecycel')
 class MisnamedWork {}
 class Helper {}

@@ -1,5 +1,16 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import {
+  DATA_MAINTENANCE_JOB_OPTIONS,
+  DATA_MAINTENANCE_QUEUE,
+  DATA_MAINTENANCE_SCHEDULER_ID,
+} from './data-maintenance';
+import {
+  CRM_RECONCILE_JOB_OPTIONS,
+  CRM_RECONCILE_QUEUE,
+  CRM_RECONCILE_SCHEDULER_ID,
+  CrmReconcileJob,
+} from './crm-reconcile';
 import { DISPATCH_QUEUES, DispatchJob, DispatchPlatform, LIFECYCLE_QUEUE, LifecycleJob } from './queue-names';
 import {
   UNJOINED_SWEEP_JOB_OPTIONS,
@@ -151,9 +162,42 @@ export class UnjoinedSweepProducer extends Producer<unknown> {
   }
 }
 
+export class DataMaintenanceProducer extends Producer<unknown> {
+  static readonly queue = DATA_MAINTENANCE_QUEUE;
+
+  /** Upserts the one job scheduler (one id for every worker) that adds a maintenance job per interval. */
+  async schedule(everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      DATA_MAINTENANCE_SCHEDULER_ID,
+      { every: everyMs },
+      { name: 'maintenance', opts: DATA_MAINTENANCE_JOB_OPTIONS },
+    );
+  }
+}
+
+export class CrmReconcileProducer extends Producer<CrmReconcileJob> {
+  static readonly queue = CRM_RECONCILE_QUEUE;
+
+  /** Upserts the one job scheduler (one id for every worker) that adds a sweep job per interval. */
+  async schedule(everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      CRM_RECONCILE_SCHEDULER_ID,
+      { every: everyMs },
+      { name: 'reconcile', data: {}, opts: CRM_RECONCILE_JOB_OPTIONS },
+    );
+  }
+
+  /** Removes the scheduler (no CRM has API credentials any more): no empty sweeps every interval. */
+  async unschedule(): Promise<void> {
+    await this.queue.removeJobScheduler(CRM_RECONCILE_SCHEDULER_ID);
+  }
+}
+
 /** Every queue a producer writes to: the worker must process each (see job-registry.ts). */
 export const PRODUCED_QUEUES: readonly string[] = [
   LifecycleProducer.queue,
   ...DispatchProducer.queues,
   UnjoinedSweepProducer.queue,
+  DataMaintenanceProducer.queue,
+  CrmReconcileProducer.queue,
 ];

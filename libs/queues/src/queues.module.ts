@@ -2,7 +2,15 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { DispatchProducer, LifecycleProducer, UnjoinedSweepProducer } from './producers';
+import { CRM_RECONCILE_JOB_OPTIONS, CRM_RECONCILE_QUEUE } from './crm-reconcile';
+import { DATA_MAINTENANCE_JOB_OPTIONS, DATA_MAINTENANCE_QUEUE } from './data-maintenance';
+import {
+  CrmReconcileProducer,
+  DataMaintenanceProducer,
+  DispatchProducer,
+  LifecycleProducer,
+  UnjoinedSweepProducer,
+} from './producers';
 import {
   DEFAULT_JOB_OPTIONS,
   DISPATCH_JOB_OPTIONS,
@@ -22,6 +30,8 @@ const JOB_OPTIONS = {
   [DISPATCH_QUEUES.tiktok]: DISPATCH_JOB_OPTIONS,
   [DISPATCH_QUEUES.linkedin]: DISPATCH_JOB_OPTIONS,
   [UNJOINED_SWEEP_QUEUE]: UNJOINED_SWEEP_JOB_OPTIONS,
+  [DATA_MAINTENANCE_QUEUE]: DATA_MAINTENANCE_JOB_OPTIONS,
+  [CRM_RECONCILE_QUEUE]: CRM_RECONCILE_JOB_OPTIONS,
 } as const;
 type QueueName = keyof typeof JOB_OPTIONS;
 
@@ -114,6 +124,8 @@ export class QueuesModule {
       LIFECYCLE_QUEUE,
       ...Object.values(DISPATCH_QUEUES),
       UNJOINED_SWEEP_QUEUE,
+      DATA_MAINTENANCE_QUEUE,
+      CRM_RECONCILE_QUEUE,
     ]);
     return {
       module: QueuesModule,
@@ -142,8 +154,25 @@ export class QueuesModule {
           inject: [getQueueToken(UNJOINED_SWEEP_QUEUE)],
           useFactory: (queue: Queue) => new UnjoinedSweepProducer(queue, false),
         },
+        {
+          provide: DataMaintenanceProducer,
+          inject: [getQueueToken(DATA_MAINTENANCE_QUEUE)],
+          useFactory: (queue: Queue) => new DataMaintenanceProducer(queue, false),
+        },
+        {
+          provide: CrmReconcileProducer,
+          inject: [getQueueToken(CRM_RECONCILE_QUEUE)],
+          useFactory: (queue: Queue) => new CrmReconcileProducer(queue, false),
+        },
       ],
-      exports: [...bull.exports, LifecycleProducer, DispatchProducer, UnjoinedSweepProducer],
+      exports: [
+        ...bull.exports,
+        LifecycleProducer,
+        DispatchProducer,
+        UnjoinedSweepProducer,
+        DataMaintenanceProducer,
+        CrmReconcileProducer,
+      ],
     };
   }
 }

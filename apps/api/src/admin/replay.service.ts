@@ -1,6 +1,7 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { AdminRepository, ReplayCandidate } from '@app/db';
-import { MAX_EVENT_AGE_MS } from '@app/journey';
+import { AppConfig } from '@app/config';
+import { type Platform, SEND_WINDOW_MS } from '@app/destinations';
 import { DispatchPlatform, DispatchProducer } from '@app/queues';
 import { badRequest } from '../common/validation';
 import { MAX_REPLAY_IDS, ReplayBody } from './admin.dto';
@@ -42,10 +43,29 @@ const redisDown = (error: unknown) =>
 export class ReplayService {
   private readonly logger = new Logger(ReplayService.name);
 
+  /** The longest send window of the configured destinations (Meta's when none is: nothing is sent then). */
+  private readonly maxAgeMs: number;
+  private readonly maxAgeText: string;
+
   constructor(
     private readonly admin: AdminRepository,
     private readonly dispatch: DispatchProducer,
-  ) {}
+    config: AppConfig,
+  ) {
+    const enabled: Platform[] = [
+      ...(config.meta.enabled ? (['meta'] as const) : []),
+      ...(['google', 'tiktok', 'linkedin'] as const).filter(
+        (platform) => config.destinations[platform].enabled,
+      ),
+    ];
+    this.maxAgeMs = Math.max(
+      ...(enabled.length ? enabled : (['meta'] as const)).map((p) => SEND_WINDOW_MS[p]),
+    );
+    this.maxAgeText =
+      this.maxAgeMs === SEND_WINDOW_MS.meta
+        ? 'more than 7 days − 1 hour ago, and Meta refuses events older than 7 days'
+        : `more than ${Math.round(this.maxAgeMs / 86_400_000)} days ago, past every configured destination's window`;
+  }
 
   /** `platform` (the console's test event) limits the re-send to that platform's dispatches. */
   async replay(body: ReplayBody, platform?: DispatchPlatform): Promise<ReplayOutcome> {
@@ -107,9 +127,9 @@ export class ReplayService {
     const refuse = (reason: string): Plan => ({ kind: 'refuse', id: event.id, reason });
     if (!event.event_name)
       return refuse('unmapped: no stage rule maps this change, there is nothing to send');
-    if (now.getTime() - new Date(event.occurred_at).getTime() > MAX_EVENT_AGE_MS) {
+    if (now.getTime() - new Date(event.occurred_at).getTime() > this.maxAgeMs) {
       return refuse(
-        `too old: occurred_at ${new Date(event.occurred_at).toISOString()} is more than 7 days − 1 hour ago, and Meta refuses events older than 7 days`,
+        `too old: occurred_at ${new Date(event.occurred_at).toISOString()} is ${this.maxAgeText}`,
       );
     }
     if (event.status === 'erased') return refuse('erased: its journey was erased, it is never sent');

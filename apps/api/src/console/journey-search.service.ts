@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { CRM_PROVIDERS } from '@app/crm';
 import {
   ConsoleJourneysRepository,
   JourneyHit,
@@ -51,8 +52,8 @@ export class JourneySearchService {
       }
     }
     const [journeys, events] = await Promise.all([
-      this.search.search(value, hashes),
-      this.search.lifecycleByObjectId(value),
+      this.search.search(value, hashes, CRM_PROVIDERS),
+      this.search.lifecycleByObjectId(value, CRM_PROVIDERS),
     ]);
     return { readAs, journeys, events };
   }

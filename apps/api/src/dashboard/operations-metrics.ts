@@ -25,6 +25,8 @@ export class OperationsMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const registers = [this.metrics.registry];
+    // Every api process reads the same rows: across API_PROCESSES the figure is one process's, not the sum.
+    const aggregator = 'first' as const;
     const stats = this.stats;
     const queues = [
       this.lifecycle,
@@ -42,6 +44,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Lifecycle events by provider and status',
       labelNames: ['provider', 'status'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.lifecycleEventsByProviderAndStatus(), ({ provider, status, count }) =>
           this.set({ provider, status }, count),
@@ -53,6 +56,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Joined lifecycle events by join method',
       labelNames: ['join_method'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.joinMethods(), ({ joinMethod, count }) =>
           this.set({ join_method: joinMethod }, count),
@@ -64,6 +68,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Dispatches by platform and status (queued, sent, parked, failed, skipped, dry_run)',
       labelNames: ['platform', 'status'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.dispatchesByPlatformAndStatus(), ({ platform, status, count }) =>
           this.set({ platform, status }, count),
@@ -75,6 +80,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Graph API requests by outcome class (accepted, transient, throttled, config, invalid_event, unknown)',
       labelNames: ['outcome'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.graphRequestsByOutcome(), ({ outcome, count }) =>
           this.set({ outcome }, count),
@@ -86,6 +92,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Graph API request latency over the last hour, by quantile',
       labelNames: ['quantile'],
       registers,
+      aggregator,
       async collect() {
         await refill(this, stats.graphLatencyLastHour(), ({ quantile, seconds }) =>
           this.set({ quantile }, seconds),
@@ -103,6 +110,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Share of sent CAPI events carrying each match key, by event name',
       labelNames: ['event_name', 'key'],
       registers,
+      aggregator,
       async collect() {
         await perEventAndKey(this, 'carried');
       },
@@ -112,6 +120,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Share of sent CAPI events whose journey (with its linked journeys) knew each match key, by event name',
       labelNames: ['event_name', 'key'],
       registers,
+      aggregator,
       async collect() {
         await perEventAndKey(this, 'known');
       },
@@ -121,6 +130,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Sent CAPI events whose journey knew a match key the event did not carry, by event name (a gap is a bug)',
       labelNames: ['event_name', 'key'],
       registers,
+      aggregator,
       async collect() {
         await perEventAndKey(this, 'gaps');
       },
@@ -130,6 +140,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'BullMQ jobs per queue and state',
       labelNames: ['queue', 'state'],
       registers,
+      aggregator,
       async collect() {
         this.reset();
         for (const queue of queues) {
@@ -146,6 +157,7 @@ export class OperationsMetrics implements OnModuleInit {
       help: 'Age of the oldest waiting job per queue (0 when none)',
       labelNames: ['queue'],
       registers,
+      aggregator,
       async collect() {
         this.reset();
         for (const queue of queues) {

@@ -7,11 +7,11 @@ import {
   type CrmAdapter,
   type CrmProvider,
   type CrmWebhookAnswer,
-  type LifecycleChange,
   type ParsedDelivery,
   type StageMap,
+  storedLifecycleChange,
 } from '@app/crm';
-import { InboxLifecycleEvent, StoredDelivery, WebhookInboxRepository } from '@app/db';
+import { StoredDelivery, WebhookInboxRepository } from '@app/db';
 import { MetricsService } from '@app/observability';
 import { rawBodyOf, type RawRequest } from './raw-request';
 import { InjectStageMap } from './stage-map.provider';
@@ -90,7 +90,7 @@ export class WebhookIntakeService {
     rawBody: Buffer,
     parsed: ParsedDelivery,
   ): Promise<StoredDelivery> {
-    const events = parsed.changes.map((change) => this.toEvent(change));
+    const events = parsed.changes.map((change) => storedLifecycleChange(change, this.stageMap));
     let stored: StoredDelivery;
     try {
       stored = await this.inbox.store(
@@ -118,46 +118,5 @@ export class WebhookIntakeService {
     }
     for (const event of events) this.metrics.webhooks.lifecycleEvents.inc({ provider, status: event.status });
     return stored;
-  }
-
-  /**
-   * A change without a pipeline that a pipeline rule may match (HubSpot subscription events) is stored
-   * `pending` even when unmapped: the worker reads the deal's pipeline and maps it again before anything is
-   * sent, so a pipeline rule is never missed and an unmapped stage is never dropped before it is known.
-   */
-  private toEvent(change: LifecycleChange): InboxLifecycleEvent {
-    const eventName = this.stageMap.eventFor(change);
-    const awaitsPipeline = this.stageMap.needsPipeline(change);
-    return {
-      provider: change.provider,
-      tenant: change.tenant,
-      dedupeKey: change.dedupeKey,
-      objectType: change.objectType,
-      objectId: change.objectId,
-      pipeline: change.pipeline,
-      stageField: change.stageField,
-      stage: change.stage,
-      won: change.won,
-      eventName,
-      status: eventName || awaitsPipeline ? 'pending' : 'unmapped',
-      statusReason: awaitsPipeline
-        ? 'mapped again once the worker reads the pipeline (the delivery names none, a pipeline rule may apply)'
-        : eventName
-          ? undefined
-          : `no event is mapped to ${change.objectType} ${change.stageField} = ${change.stage}`,
-      occurredAt: new Date(change.occurredAt),
-      value: change.value,
-      currency: change.currency,
-      leadId: change.leadId,
-      hints: {
-        external_id: change.hints.externalId,
-        crm_records: change.hints.crmRecords.map((record) => ({
-          object_type: record.objectType,
-          id: record.id,
-        })),
-        email_hashes: change.hints.emailHashes,
-        phone_hashes: change.hints.phoneHashes,
-      },
-    };
   }
 }

@@ -1,10 +1,12 @@
 // HighLevel: marketplace app webhooks (X-GHL-Signature, legacy X-WH-Signature) and workflow webhooks
-// (X-Journey-Secret), both on one endpoint.
+// (X-Journey-Secret), both on one endpoint; the API (opportunities, contacts) for joins and sweeps.
 import { jsonReplies, type CrmAdapter } from '../adapter';
+import { GoHighLevelApiClient, type GoHighLevelApiClientOptions } from './api-client';
 import { GOHIGHLEVEL_DEFAULT_STAGES } from './default-stages';
 import { GOHIGHLEVEL_IDENTITY_FIELDS } from './identity-fields';
 import { parseGoHighLevelDelivery } from './parse';
 import { parseGoHighLevelWorkflowDelivery } from './parse-workflow';
+import { GoHighLevelReconcileSource } from './reconcile';
 import {
   goHighLevelDeliveryKind,
   GOHIGHLEVEL_RETRY_WINDOW_MS,
@@ -12,11 +14,13 @@ import {
   verifyGoHighLevelWorkflowSecret,
 } from './verify';
 
+export * from './api-client';
 export * from './default-stages';
 export * from './identity-fields';
 export * from './parse';
 export { GOHIGHLEVEL_OPPORTUNITY_STATUSES, GOHIGHLEVEL_WORKFLOW_KEYS } from './parse-workflow';
 export * from './published-keys';
+export * from './reconcile';
 export * from './verify';
 
 /** What HighLevel's webhook reads from the configuration (AppConfig.gohighlevel). */
@@ -57,4 +61,6 @@ export const goHighLevelAdapter = {
         }),
   // 429 is the only status HighLevel retries (every 10 min, 6 times): anything else would lose the event.
   replies: jsonReplies(401, { status: 429, error: 'Too Many Requests' }),
+  createApiClient: (options: GoHighLevelApiClientOptions) => new GoHighLevelApiClient(options),
+  createReconcileSource: (client: GoHighLevelApiClient) => new GoHighLevelReconcileSource(client),
 } as const satisfies CrmAdapter<GoHighLevelSettings>;

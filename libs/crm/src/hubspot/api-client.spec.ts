@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HubspotApiClient, HubspotApiError, parseRetryAfter } from './api-client';
+import { parseRetryAfter } from '../api-http';
+import { HubspotApiClient, HubspotApiError } from './api-client';
 
 interface Seen {
   path: string;
@@ -183,18 +184,40 @@ describe('HubspotApiClient', () => {
     expect(seen[0].path).toBe('/crm/v3/objects/contacts/a%2Fb%3Fc');
   });
 
-  it('throws a retryable error with retryAfterMs on 429', async () => {
+  it('throws a retryable error with retryAfterMs on a 429 whose Retry-After is past the wait it allows', async () => {
     route = () => ({
       status: 429,
-      headers: { 'retry-after': '3' },
+      headers: { 'retry-after': '30' },
       body: { status: 'error', errorType: 'RATE_LIMIT', correlationId: 'c-1', message: 'limit' },
     });
     const error = await client()
       .contact('201')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubspotApiError);
-    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 3000, correlationId: 'c-1' });
+    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 30_000, correlationId: 'c-1' });
     expect((error as HubspotApiError).category).toBe('RATE_LIMIT');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('waits out a short Retry-After on 429 once, then reads', async () => {
+    let calls = 0;
+    route = () =>
+      calls++ === 0
+        ? { status: 429, headers: { 'retry-after': '0.2' }, body: { errorType: 'RATE_LIMIT' } }
+        : { status: 200, body: { id: '201', properties: { email: 'a@example.com' } } };
+    const started = Date.now();
+    await expect(client().contact('201')).resolves.toMatchObject({ id: '201' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('searches with a POSTed JSON body', async () => {
+    route = () => ({ status: 200, body: { total: 0, results: [] } });
+    const api = client();
+    const answer = await api.post('/crm/v3/objects/deals/search', { limit: 1 });
+    expect(answer).toEqual({ total: 0, results: [] });
+    expect(seen[0].path).toBe('/crm/v3/objects/deals/search');
+    expect(seen[0].headers['content-type']).toBe('application/json');
   });
 
   it('throws a retryable error on 5xx and on a timeout', async () => {

@@ -2,6 +2,15 @@
 // contacts in one read (cached briefly), a deal's associated contacts (v4 associations, paged), a contact's
 // matching properties, the portal's company currency. Plain class over global fetch, no Nest. It never logs:
 // contact values and tokens must not reach a log line or an error message.
+import {
+  CrmApiError,
+  type CrmApiErrorDetails,
+  crmRequest,
+  type CrmHttpResponse,
+  parseRetryAfter,
+  RequestWindow,
+  textOf,
+} from '../api-http';
 import { TtlCache } from '../ttl-cache';
 import { currencyOf, DEAL_PROPERTIES, HubspotDeal, parseDeal } from './deal';
 
@@ -18,6 +27,8 @@ export interface HubspotApiClientOptions {
   leadIdProperty?: string;
   /** How long a deal read serves later asks (default 30 s; bounded to 1,000 deals). */
   dealCacheTtlMs?: number;
+  /** Longest Retry-After waited out once on a 429 (default 10 s, HubSpot's window; 0: throw at once). */
+  maxRetryWaitMs?: number;
 }
 
 /**
@@ -33,34 +44,24 @@ export interface HubspotContact {
   country?: string;
 }
 
-export interface HubspotApiErrorDetails {
-  /** HTTP status; undefined for a network failure or timeout. */
-  status?: number;
-  retryable: boolean;
-  /** From Retry-After (seconds or HTTP date), when HubSpot sent one. */
-  retryAfterMs?: number;
+export interface HubspotAccount {
+  portalId?: string;
+  companyCurrency?: string;
+}
+
+export interface HubspotApiErrorDetails extends CrmApiErrorDetails {
   /** HubSpot's `correlationId`, for support tickets. */
   correlationId?: string;
-  /** HubSpot's `category` or `errorType` (e.g. `RATE_LIMIT`, `INVALID_AUTHENTICATION`). */
-  category?: string;
 }
 
 /** A failed HubSpot call. The message names the endpoint and status only, never contact data. */
-export class HubspotApiError extends Error {
-  readonly status?: number;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
+export class HubspotApiError extends CrmApiError {
   readonly correlationId?: string;
-  readonly category?: string;
 
   constructor(message: string, details: HubspotApiErrorDetails) {
-    super(message);
+    super(message, details);
     this.name = 'HubspotApiError';
-    this.status = details.status;
-    this.retryable = details.retryable;
-    this.retryAfterMs = details.retryAfterMs;
     this.correlationId = details.correlationId;
-    this.category = details.category;
   }
 }
 
@@ -71,6 +72,12 @@ const MAX_PAGES = 200;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_DEAL_CACHE_TTL_MS = 30_000;
 const DEAL_CACHE_SIZE = 1000;
+/** HubSpot allows 100 requests per 10 s to a private app (crm-webhooks.md §1.7): keep some headroom. */
+const BURST_REQUESTS = 90;
+const BURST_WINDOW_MS = 10_000;
+/** The CRM search has a limit of its own: 5 requests per second per account (§1.7). */
+const SEARCH_REQUESTS = 4;
+const SEARCH_WINDOW_MS = 1000;
 /** The company currency rarely changes: one read per 10 minutes. */
 const ACCOUNT_CACHE_TTL_MS = 600_000;
 
@@ -84,21 +91,7 @@ interface AssociationsPage {
   paging?: { next?: { after?: unknown } };
 }
 
-/** Parses Retry-After: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number') return String(value);
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
+const text = textOf;
 
 /** Query string with literal commas, as HubSpot's examples write `properties=a,b,c`. */
 function queryString(query: Record<string, string>): string {
@@ -115,7 +108,10 @@ export class HubspotApiClient {
   private readonly externalIdProperty: string;
   private readonly leadIdProperty?: string;
   private readonly deals: TtlCache<HubspotDeal | null>;
-  private readonly account = new TtlCache<string | undefined>(ACCOUNT_CACHE_TTL_MS, 1);
+  private readonly account = new TtlCache<HubspotAccount | null>(ACCOUNT_CACHE_TTL_MS, 1);
+  private readonly window = new RequestWindow(BURST_REQUESTS, BURST_WINDOW_MS);
+  private readonly searchWindow = new RequestWindow(SEARCH_REQUESTS, SEARCH_WINDOW_MS);
+  private readonly maxRetryWaitMs?: number;
 
   constructor(options: HubspotApiClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
@@ -124,6 +120,7 @@ export class HubspotApiClient {
     this.externalIdProperty = options.externalIdProperty;
     this.leadIdProperty = options.leadIdProperty;
     this.deals = new TtlCache(options.dealCacheTtlMs ?? DEFAULT_DEAL_CACHE_TTL_MS, DEAL_CACHE_SIZE);
+    this.maxRetryWaitMs = options.maxRetryWaitMs;
   }
 
   /**
@@ -147,10 +144,20 @@ export class HubspotApiClient {
   }
 
   /** The portal's company currency (account details), undefined when HubSpot does not say. Cached. */
-  companyCurrency(): Promise<string | undefined> {
+  async companyCurrency(): Promise<string | undefined> {
+    return (await this.accountDetails())?.companyCurrency;
+  }
+
+  /** The portal id (the tenant of its webhooks) and company currency; null when unreadable. Cached. */
+  accountDetails(): Promise<HubspotAccount | null> {
     return this.account.get('company', async () => {
-      const body = await this.get<{ companyCurrency?: unknown }>('/account-info/v3/details', '', {});
-      return currencyOf(body?.companyCurrency);
+      const body = await this.get<{ companyCurrency?: unknown; portalId?: unknown }>(
+        '/account-info/v3/details',
+        '',
+        {},
+      );
+      if (body === null) return null;
+      return { portalId: text(body.portalId), companyCurrency: currencyOf(body.companyCurrency) };
     });
   }
 
@@ -213,52 +220,63 @@ export class HubspotApiClient {
   }
 
   /** GET with Bearer auth; null on 404; HubspotApiError on anything else that is not 2xx. */
-  private async get<T>(template: string, id: string, query: Record<string, string>): Promise<T | null> {
-    const endpoint = `GET ${template}`;
-    const path = template.replace('{id}', encodeURIComponent(id));
+  private get<T>(template: string, id: string, query: Record<string, string>): Promise<T | null> {
     const search = queryString(query);
-    let response: Response;
-    try {
-      response = await fetch(`${this.apiUrl}${path}${search ? `?${search}` : ''}`, {
-        method: 'GET',
-        headers: { Authorization: `Bearer ${this.accessToken}`, Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      throw new HubspotApiError(`HubSpot ${endpoint}: ${timedOut ? 'timed out' : 'network error'}`, {
-        retryable: true,
-      });
-    }
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return null;
-    }
-    const raw = await response.text().catch(() => '');
-    let parsed: unknown;
-    try {
-      parsed = raw === '' ? undefined : JSON.parse(raw);
-    } catch {
-      parsed = undefined;
-    }
-    if (response.ok) {
-      if (parsed === undefined || typeof parsed !== 'object' || parsed === null) {
-        throw new HubspotApiError(`HubSpot ${endpoint}: unreadable ${response.status} body`, {
-          status: response.status,
+    const path = template.replace('{id}', encodeURIComponent(id));
+    return this.request<T>('GET', template, `${path}${search ? `?${search}` : ''}`);
+  }
+
+  /** POST a JSON body (CRM search, batch reads): the sweep's calls (see reconcile.ts). */
+  async post<T>(path: string, body: unknown): Promise<T | null> {
+    if (path.endsWith('/search')) await this.searchWindow.take();
+    return this.request<T>('POST', path, path, JSON.stringify(body));
+  }
+
+  private async request<T>(method: 'GET' | 'POST', template: string, path: string, body?: string) {
+    const endpoint = `${method} ${template}`;
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.accessToken}`,
+      Accept: 'application/json',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await crmRequest(
+      { method, url: `${this.apiUrl}${path}`, headers, body, endpoint },
+      {
+        crm: 'HubSpot',
+        timeoutMs: this.timeoutMs,
+        window: this.window,
+        maxRetryWaitMs: this.maxRetryWaitMs,
+        error: (message, details, answer) =>
+          new HubspotApiError(message, { ...details, ...errorIds(answer) }),
+      },
+    );
+    if (response.status === 404) return null;
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      if (typeof response.body !== 'object' || response.body === null) {
+        throw new HubspotApiError(`HubSpot ${endpoint}: unreadable ${status} body`, {
+          status,
           retryable: true,
         });
       }
-      return parsed as T;
+      return response.body as T;
     }
-    const info = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-    const status = response.status;
     const retryable = status === 429 || status >= 500;
     throw new HubspotApiError(`HubSpot ${endpoint}: HTTP ${status}`, {
       status,
       retryable,
       retryAfterMs: retryable ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
-      correlationId: text(info.correlationId),
-      category: text(info.category) ?? text(info.errorType),
+      ...errorIds(response),
     });
   }
+}
+
+/** HubSpot's error ids: `correlationId`, and `category` (or `errorType` on rate limits). */
+function errorIds(response?: CrmHttpResponse): { correlationId?: string; category?: string } {
+  const info = (typeof response?.body === 'object' && response.body !== null ? response.body : {}) as Record<
+    string,
+    unknown
+  >;
+  const category = text(info.category) ?? text(info.errorType);
+  return { correlationId: text(info.correlationId), ...(category && { category }) };
 }

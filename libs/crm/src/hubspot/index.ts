@@ -1,10 +1,11 @@
 // HubSpot: app webhooks (signature v3, v2, v1) and workflow "Send a webhook" deliveries; the CRM API for
-// the lifecycle join (deals, their contacts and values).
+// the lifecycle join (deals, their contacts and values) and the reconciliation sweep (CRM search).
 import { jsonReplies, type CrmAdapter } from '../adapter';
 import { HubspotApiClient, type HubspotApiClientOptions } from './api-client';
 import { HUBSPOT_DEFAULT_STAGES } from './default-stages';
 import { HUBSPOT_IDENTITY_FIELDS } from './identity-fields';
 import { parseHubspotDelivery } from './parse';
+import { HubspotReconcileSource } from './reconcile';
 import { verifyHubspotRequest } from './verify';
 
 export * from './api-client';
@@ -12,6 +13,7 @@ export * from './deal';
 export * from './default-stages';
 export * from './identity-fields';
 export * from './parse';
+export * from './reconcile';
 export * from './signature';
 export * from './verify';
 
@@ -46,4 +48,6 @@ export const hubspotAdapter = {
   // HubSpot retries any non-2xx for up to 24 h.
   replies: jsonReplies(401, { status: 503, error: 'Service Unavailable' }),
   createApiClient: (options: HubspotApiClientOptions) => new HubspotApiClient(options),
+  createReconcileSource: (client: HubspotApiClient, settings: { externalIdProperty: string }) =>
+    new HubspotReconcileSource(client, settings),
 } as const satisfies CrmAdapter<HubspotSettings>;

@@ -1,18 +1,22 @@
 // Salesforce: Outbound Messages (SOAP 1.1), authenticated by their OrganizationId; one SOAP Ack covers up
-// to 100 notifications.
+// to 100 notifications; the REST API (SOQL, client-credentials flow) for joins and sweeps.
 import type { CrmAdapter, CrmWebhookReplies } from '../adapter';
 import { SALESFORCE_ACK_CONTENT_TYPE, salesforceAck } from './acknowledgement';
+import { SalesforceApiClient, type SalesforceApiClientOptions } from './api-client';
 import { SALESFORCE_DEFAULT_STAGES } from './default-stages';
 import { SALESFORCE_IDENTITY_FIELDS } from './identity-fields';
 import { parseSalesforceOutboundMessage, type SalesforceDelivery } from './parse';
+import { SalesforceReconcileSource } from './records';
 import { verifySalesforceOrganization } from './verify';
 
 export * from './acknowledgement';
+export * from './api-client';
 export * from './default-stages';
 export * from './identity-fields';
 export * from './namespaces';
 export * from './org-id';
 export * from './parse';
+export * from './records';
 export * from './verify';
 
 /** What Salesforce's webhook reads from the configuration (AppConfig.salesforce). */
@@ -48,4 +52,6 @@ export const salesforceAdapter = {
     return { ...delivery, tenant: delivery.organizationId };
   },
   replies: SALESFORCE_REPLIES,
+  createApiClient: (options: SalesforceApiClientOptions) => new SalesforceApiClient(options),
+  createReconcileSource: (client: SalesforceApiClient) => new SalesforceReconcileSource(client),
 } as const satisfies CrmAdapter<SalesforceSettings, SalesforceDelivery>;

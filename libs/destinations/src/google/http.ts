@@ -4,7 +4,8 @@
  * be revoked before its announced lifetime ends). Never throws for an answer or a network failure.
  */
 import type { DestinationOutcome } from '../destination';
-import { errorText, type GoogleAccessTokens, GoogleTokenError } from './oauth-token';
+import { type GoogleAccessTokens, GoogleTokenError } from './oauth-token';
+import { errorText, parseBody, redact } from '../post-json';
 
 export interface DataManagerCall {
   method: 'GET' | 'POST';
@@ -22,9 +23,6 @@ export type DataManagerAnswer =
       body?: unknown;
       durationMs: number;
     };
-
-const MAX_TEXT_BODY = 4096;
-const REDACTED = '[redacted]';
 
 export class DataManagerHttp {
   constructor(
@@ -75,13 +73,13 @@ export class DataManagerHttp {
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: controller.signal,
       });
-      const body = redact(parseBody(await response.text()), token);
+      const body = redact(parseBody(await response.text()), [token]);
       const durationMs = Math.round(performance.now() - started);
       return { kind: 'answer', status: response.status, body, headers: response.headers, durationMs };
     } catch (error) {
       const message = controller.signal.aborted
         ? `timeout after ${this.timeoutMs} ms`
-        : `network error: ${redact(errorText(error), token)}`;
+        : `network error: ${redact(errorText(error), [token])}`;
       return {
         kind: 'failure',
         outcome: { kind: 'transient', message },
@@ -91,20 +89,4 @@ export class DataManagerHttp {
       clearTimeout(timer);
     }
   }
-}
-
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text.length > MAX_TEXT_BODY ? `${text.slice(0, MAX_TEXT_BODY)}…` : text;
-  }
-}
-
-/** Replaces every occurrence of the token inside a JSON-able value (should Google ever echo it). */
-function redact<T>(value: T, token: string): T {
-  if (!token || value === undefined) return value;
-  const json = JSON.stringify(value);
-  return json.includes(token) ? (JSON.parse(json.split(token).join(REDACTED)) as T) : value;
 }

@@ -5,6 +5,7 @@
  * one refresh (a batch burst must not hit the token endpoint once per request).
  */
 import type { DestinationOutcome } from '../destination';
+import { errorText } from '../post-json';
 
 export interface GoogleOAuthCredentials {
   clientId: string;
@@ -155,10 +156,4 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }

@@ -7,6 +7,7 @@
  */
 import type { CapiServerEvent } from './build-event';
 import { classifyGraphResponse, type GraphOutcome } from './graph-errors';
+import { errorText, parseBody, redact } from '../post-json';
 import { MAX_EVENTS_PER_REQUEST } from '../split-batch';
 
 export interface GraphClientOptions {
@@ -36,9 +37,6 @@ export interface GraphExchange {
   responseBody: unknown;
   durationMs: number;
 }
-
-const REDACTED = '[redacted]';
-const MAX_TEXT_BODY = 4096;
 
 export class GraphClient {
   private readonly baseUrl: string;
@@ -90,7 +88,7 @@ export class GraphClient {
         signal: controller.signal,
       });
       const text = await response.text();
-      const responseBody = redact(parseBody(text), request.accessToken);
+      const responseBody = redact(parseBody(text), [request.accessToken]);
       return finish(
         response.status,
         responseBody,
@@ -99,32 +97,10 @@ export class GraphClient {
     } catch (error) {
       const message = controller.signal.aborted
         ? `timeout after ${this.timeoutMs} ms`
-        : `network error: ${redact(errorText(error), request.accessToken)}`;
+        : `network error: ${redact(errorText(error), [request.accessToken])}`;
       return finish(0, undefined, { kind: 'transient', message });
     } finally {
       clearTimeout(timer);
     }
   }
-}
-
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text.length > MAX_TEXT_BODY ? `${text.slice(0, MAX_TEXT_BODY)}…` : text;
-  }
-}
-
-/** Replaces every occurrence of the token inside a JSON-able value. */
-function redact<T>(value: T, token: string): T {
-  if (!token || value === undefined) return value;
-  const json = JSON.stringify(value);
-  return json.includes(token) ? (JSON.parse(json.split(token).join(REDACTED)) as T) : value;
-}
-
-function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }

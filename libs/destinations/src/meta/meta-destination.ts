@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Conversion } from '../conversion';
-import type {
-  BuildDecision,
-  Destination,
-  DestinationExchange,
-  DestinationOutcome,
-  SendOptions,
+import {
+  type BuildDecision,
+  type Destination,
+  type DestinationExchange,
+  type DestinationOutcome,
+  SEND_WINDOW_MS,
+  type SendOptions,
 } from '../destination';
 import { MAX_EVENTS_PER_REQUEST } from '../split-batch';
 import { buildCapiEvent, type CapiServerEvent, invalidReason, validateCapiEvent } from './build-event';
@@ -25,7 +26,7 @@ export interface MetaSettings {
  * Meta keeps events up to 7 days; we stop an hour short so a queued event still has time to arrive
  * (same margin as the dispatch gate).
  */
-export const META_SEND_WINDOW_MS = 7 * 24 * 3_600_000 - 3_600_000;
+export const META_SEND_WINDOW_MS = SEND_WINDOW_MS.meta;
 
 /** Meta's Conversions API as a Destination: one pixel (dataset), events as CAPI server events. */
 export class MetaDestination implements Destination<CapiServerEvent> {
