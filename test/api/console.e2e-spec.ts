@@ -1,6 +1,7 @@
 import { signHubspotV3 } from '@app/crm-testing';
 import { ADMIN_TOKEN, json } from '../support/journey-env';
 import { HUBSPOT_SECRET, startWebhookEnv, WebhookEnv } from '../support/webhook-env';
+import { startApi } from '../support/service-process';
 import { beatAsWorker } from '../support/worker-beat';
 
 const BASIC = `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`;
@@ -172,6 +173,24 @@ describe('operator console: CSRF, headers, readiness', () => {
     expect(stale.details.worker.reason).toMatch(/no worker has beaten for 4\d s/);
     await beatAsWorker(t.env);
     expect((await fetch(`${t.api.url}/health/ready`)).status).toBe(200);
+  });
+
+  it('still renders the overview and health within seconds while Redis is unreachable, saying so', async () => {
+    const api = await startApi({ ...t.env, REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const started = Date.now();
+      const health = await fetch(`${api.url}/admin/health`, { headers: { authorization: BASIC } });
+      expect(health.status).toBe(200);
+      const html = (await health.text()).replace(/\s+/g, ' ');
+      expect(html).toContain('<td>Redis</td><td><span class="badge bad">down</span>');
+      expect(html).toContain('<span class="badge warn">unknown</span> worker heartbeats unknown');
+      expect(html).toContain('Redis down');
+      const overview = await fetch(`${api.url}/admin`, { headers: { authorization: BASIC } });
+      expect(overview.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await api.stop();
+    }
   });
 
   it('links / to the console for an authenticated admin only, and lists every route in OpenAPI', async () => {

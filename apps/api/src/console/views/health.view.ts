@@ -44,9 +44,11 @@ export function healthView(h: ConsoleHealth): Html {
           ['Redis', up(h.redis.ok, h.redis.detail)],
           [
             'workers',
-            h.workerProblem
-              ? html`${badge('stale', 'bad')} ${h.workerProblem}`
-              : html`${badge('up', 'ok')} ${h.workers!.length} beating`,
+            h.workers === undefined
+              ? html`${badge('unknown', 'warn')} ${h.workerProblem}`
+              : h.workerProblem
+                ? html`${badge('stale', 'bad')} ${h.workerProblem}`
+                : html`${badge('up', 'ok')} ${h.workers.length} beating`,
           ],
         ],
       )}
