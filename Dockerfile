@@ -3,7 +3,8 @@
 #   node dist/apps/worker/src/main.js
 # and migrations with
 #   npm run db:migrate
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 22 LTS (Node 20 left maintenance in April 2026; package.json engines still admits >=20.19 for local runs).
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---- build: all dependencies, Prisma client generation, TypeScript compile into dist/ ----
 FROM ${NODE_IMAGE} AS build

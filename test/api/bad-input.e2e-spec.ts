@@ -10,6 +10,7 @@ import {
   startJourneyEnv,
 } from '../support/journey-env';
 import { BODY_LIMIT_BYTES, sendOversized } from '../support/oversized-request';
+import { beatAsWorker } from '../support/worker-beat';
 
 const TABLES = [
   'visitors',
@@ -337,6 +338,7 @@ describe('bad input (POST /v1/touchpoints, POST /v1/forms, GET /v1/journeys)', (
     });
 
     it('the api is still healthy and still accepts a valid touchpoint', async () => {
+      await beatAsWorker(t.env);
       expect((await fetch(`${t.api.url}/health/ready`)).status).toBe(200);
       const { status, body } = await send(tp({ external_id: 'after-the-corpus' }));
       expect(status).toBe(201);

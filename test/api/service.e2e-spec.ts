@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { json, JourneyEnv, startJourneyEnv } from '../support/journey-env';
 import { isCleanStop, runToExit, startApi, startWorker } from '../support/service-process';
+import { beatAsWorker } from '../support/worker-beat';
 
 describe('service: health, metrics, docs, configuration and the worker', () => {
   let t: JourneyEnv;
@@ -9,13 +10,14 @@ describe('service: health, metrics, docs, configuration and the worker', () => {
   });
   afterAll(() => t.close());
 
-  it('reports liveness and readiness (Postgres and Redis)', async () => {
+  it('reports liveness and readiness (Postgres, Redis and a worker)', async () => {
     expect(await json(await fetch(`${t.api.url}/health`))).toEqual({ status: 'ok' });
+    await beatAsWorker(t.env);
     const ready = await fetch(`${t.api.url}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await json(ready)).toMatchObject({
       status: 'ok',
-      details: { postgres: { status: 'up' }, redis: { status: 'up' } },
+      details: { postgres: { status: 'up' }, redis: { status: 'up' }, worker: { status: 'up' } },
     });
   });
 

@@ -22,6 +22,7 @@ import {
   send,
   withContentType,
 } from './fuzz-support';
+import { beatAsWorker } from '../support/worker-beat';
 
 const TOUCHPOINT_FIELDS = [
   'url',
@@ -280,6 +281,7 @@ describe('fuzz: ingest and journeys (fast-check)', () => {
 
   it('afterwards: /health/ready is 200 and a valid touchpoint still gets 201', async () => {
     expect([...statuses.keys()].filter((status) => status >= 500)).toEqual([]);
+    await beatAsWorker(t.env);
     expect((await fetch(`${t.api.url}/health/ready`)).status).toBe(200);
     const res = await send(t.api.url, {
       method: 'POST',

@@ -29,6 +29,7 @@ import {
   withContentType,
 } from './fuzz-support';
 import { INGEST_API_KEY } from '../support/journey-env';
+import { beatAsWorker } from '../support/worker-beat';
 
 const HUBSPOT_EVENT_FIELDS = [
   'eventId',
@@ -463,6 +464,7 @@ describe('fuzz: CRM webhooks (fast-check)', () => {
 
   it('afterwards: /health/ready is 200 and a valid touchpoint still gets 201', async () => {
     expect([...statuses.keys()].filter((key) => Number(key.split(' ')[1]) >= 500)).toEqual([]);
+    await beatAsWorker(t.env);
     expect((await fetch(`${t.api.url}/health/ready`)).status).toBe(200);
     const res = await send(t.api.url, {
       method: 'POST',

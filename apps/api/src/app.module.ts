@@ -5,6 +5,7 @@ import { LoggingModule, ObservabilityModule } from '@app/observability';
 import { QueuesModule, RedisModule } from '@app/queues';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { AdminModule } from './admin/admin.module';
+import { ConsoleModule } from './console/console.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JourneysModule } from './journeys/journeys.module';
@@ -30,6 +31,7 @@ export class AppModule {
         JourneysModule,
         WebhooksModule,
         AdminModule,
+        ConsoleModule,
         TagModule,
         DashboardModule.forRoot(config),
       ],

@@ -7,7 +7,6 @@ import { AppConfig } from '@app/config';
 import { MetricsService } from '@app/observability';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { dashboardAuth } from './dashboard/dashboard-auth';
-import { DASHBOARD_ROUTE } from './dashboard/dashboard.module';
 import { crossSiteProblem } from './common/cross-site';
 import { authenticateBeforeBody } from './common/request-auth';
 import { createValidationPipe } from './common/validation';
@@ -15,6 +14,8 @@ import { createValidationPipe } from './common/validation';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const SALESFORCE_WEBHOOK_PATH = '/webhooks/salesforce';
 const MAX_BODY_DEPTH = 32;
+const ADMIN_PREFIX = '/admin';
+const FORM_BODY_LIMIT_BYTES = 16 * 1024;
 
 /** HTTP-level set-up shared by main.ts and anything else that builds the api. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
@@ -77,6 +78,25 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
           ),
   );
 
+  // The console's HTML forms post application/x-www-form-urlencoded: accepted under /admin only (every other
+  // route keeps refusing it), small, and each field read once (a repeated field keeps its first value).
+  // Registered through Nest (which would otherwise install its own, for every route).
+  app.useBodyParser<RawServerDefault>(
+    'application/x-www-form-urlencoded',
+    { bodyLimit: FORM_BODY_LIMIT_BYTES },
+    (request, body, done) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (!path.startsWith(`${ADMIN_PREFIX}/`)) {
+        done(Object.assign(new Error('content-type: send application/json'), { statusCode: 415 }), undefined);
+        return;
+      }
+      const fields: Record<string, string> = {};
+      for (const [key, value] of new URLSearchParams(body.toString('utf8')))
+        if (!(key in fields)) fields[key] = value;
+      done(null, fields);
+    },
+  );
+
   // A NUL byte in the path or query is never meaningful; refused here, before any handler (Bull Board's
   // included, which answered 500 to one — found by the fuzz tests).
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -91,13 +111,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
 
   authenticateBeforeBody(fastify, config);
 
-  // Bull Board's routes (its page, assets and JSON API under /admin/queues/...) are plain Fastify routes that
-  // Nest middleware covers only at the exact path: guard the whole prefix here.
+  // The console (/admin) and Bull Board's routes (its page, assets and JSON API under /admin/queues/...; plain
+  // Fastify routes that Nest middleware covers only at the exact path): one guard for the whole prefix, so one
+  // browser log-in (basic auth, or Bearer) covers both.
   const guardDashboard = dashboardAuth(config.auth.adminToken);
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0];
-    if (path !== DASHBOARD_ROUTE && !path.startsWith(`${DASHBOARD_ROUTE}/`)) return done();
-    // Bull Board's actions (retry, clean, promote) are plain POST/PUTs a browser would send with basic auth.
+    if (path !== ADMIN_PREFIX && !path.startsWith(`${ADMIN_PREFIX}/`)) return done();
+    // Console forms and Bull Board's actions (retry, clean, promote) are POST/PUTs a browser would send with
+    // basic auth; console forms also carry a CSRF token (console-csrf.ts).
     const crossSite = crossSiteProblem(request.method, request.headers);
     if (crossSite) {
       void reply.status(403).send({ statusCode: 403, error: 'Forbidden', message: crossSite });
@@ -132,9 +154,13 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     app,
     new DocumentBuilder()
       .setTitle('Journey Store')
-      .setDescription('First-party journey store: touchpoints, forms, journeys, CRM webhooks, admin')
+      .setDescription(
+        'First-party journey store: touchpoints, forms, journeys, CRM webhooks, admin, the operator console (HTML)',
+      )
       .setVersion('1')
       .addBearerAuth()
+      // The console and the queue dashboard also take HTTP basic auth (ADMIN_TOKEN as the password).
+      .addBasicAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'ingest-key')
       .build(),
   );

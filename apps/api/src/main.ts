@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, ConfigError, developmentSecretsIn, type TrustProxy } from '@app/config';
+import { AppConfig, ConfigError, developmentSecretsIn, integrationLines, type TrustProxy } from '@app/config';
 import { AppModule } from './app.module';
 import { runClusterPrimary } from './cluster/api-cluster';
 import { BODY_LIMIT_BYTES, configureApp } from './configure-app';
@@ -30,6 +30,10 @@ async function bootstrap(): Promise<void> {
         );
     }
   }
+  // What this install talks to, one line each (never a secret): the first thing to check when nothing arrives.
+  // Once per api, not once per forked process.
+  if (!cluster.isWorker || cluster.worker?.id === 1)
+    for (const line of integrationLines(config)) app.get(Logger).log(line);
   await configureApp(app, config);
   await app.listen(config.port, config.host);
   app.get(Logger).log(`api listening on ${config.host}:${config.port}`);

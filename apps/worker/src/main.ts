@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, ConfigError } from '@app/config';
+import { AppConfig, ConfigError, integrationLines } from '@app/config';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
@@ -9,6 +9,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  // What this worker talks to, one line each (never a secret).
+  for (const line of integrationLines(config)) app.get(Logger).log(line);
   await app.init();
 }
 

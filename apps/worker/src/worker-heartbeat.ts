@@ -5,22 +5,28 @@ import { AppConfig } from '@app/config';
 import { REDIS } from '@app/queues';
 
 const INTERVAL_MS = 10_000;
+const FORGET_AFTER_MS = 24 * 3600_000;
 
 /**
  * Each worker announces itself in Redis (`<prefix>:workers:<host>:<pid>`, expiring after 3 missed beats) so
  * operators and the api can tell whether any worker is alive; the timer also keeps the process running.
+ * The beat also goes into one sorted set (`<prefix>:worker-beats`, member `<host>:<pid>`, score = ms), which
+ * the api reads in one call (readiness, console) instead of scanning the keyspace.
  */
 @Injectable()
 export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerHeartbeat.name);
   private readonly key: string;
+  private readonly beats: string;
+  private readonly member = `${hostname()}:${process.pid}`;
   private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     config: AppConfig,
   ) {
-    this.key = `${config.queuePrefix}:workers:${hostname()}:${process.pid}`;
+    this.key = `${config.queuePrefix}:workers:${this.member}`;
+    this.beats = `${config.queuePrefix}:worker-beats`;
   }
 
   onApplicationBootstrap(): void {
@@ -33,11 +39,24 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.redis.del(this.key).catch(() => undefined);
+    await this.redis
+      .multi()
+      .del(this.key)
+      .zrem(this.beats, this.member)
+      .exec()
+      .catch(() => undefined);
   }
 
   private async beat(): Promise<void> {
     const value = JSON.stringify({ pid: process.pid, at: new Date().toISOString() });
-    await this.redis.set(this.key, value, 'PX', INTERVAL_MS * 3).catch(() => undefined);
+    const now = Date.now();
+    await this.redis
+      .multi()
+      .set(this.key, value, 'PX', INTERVAL_MS * 3)
+      .zadd(this.beats, now, this.member)
+      // Processes gone for a day are forgotten (the console shows recent ones as stale).
+      .zremrangebyscore(this.beats, '-inf', now - FORGET_AFTER_MS)
+      .exec()
+      .catch(() => undefined);
   }
 }

@@ -29,6 +29,15 @@ export class StageMap {
     return new StageMap(overrides, defaults);
   }
 
+  /** Every rule in force, the file's first (they win), for display. */
+  rules(): { provider: string; source: 'file' | 'default'; rule: StageRule }[] {
+    const listed = (rules: StageRules, source: 'file' | 'default') =>
+      Object.entries(rules).flatMap(([provider, list]) =>
+        (list ?? []).map((rule) => ({ provider, source, rule })),
+      );
+    return [...listed(this.overrides, 'file'), ...listed(this.defaults, 'default')];
+  }
+
   eventFor(change: StageChange): string | null {
     for (const rules of [this.overrides[change.provider], this.defaults[change.provider]]) {
       const matching = (rules ?? []).filter(

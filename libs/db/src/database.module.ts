@@ -2,6 +2,8 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { Pool } from 'pg';
 import { AppConfig } from '@app/config';
 import { AdminRepository } from './admin.repository';
+import { ConsoleJourneysRepository } from './console-journeys.repository';
+import { ConsoleStatsRepository } from './console-stats.repository';
 import { DispatchRepository } from './dispatch.repository';
 import { CrmReconcileRepository } from './crm-reconcile.repository';
 import { DatabaseHealthRepository } from './database-health.repository';
@@ -45,6 +47,8 @@ const repositories = [
   AdminRepository,
   PipelineStatsRepository,
   DatabaseHealthRepository,
+  ConsoleStatsRepository,
+  ConsoleJourneysRepository,
   CrmReconcileRepository,
 ];
 

@@ -15,6 +15,8 @@ export * from './lifecycle-batch.repository';
 export * from './admin.repository';
 export * from './pipeline-stats.repository';
 export * from './database-health.repository';
+export * from './console-stats.repository';
+export * from './console-journeys.repository';
 export * from './touchpoint-partition.repository';
 export * from './retention.repository';
 export * from './crm-reconcile.repository';

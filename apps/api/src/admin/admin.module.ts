@@ -7,5 +7,6 @@ import { ReplayService } from './replay.service';
 @Module({
   controllers: [ReplaysController, AdminListingsController],
   providers: [ReplayService],
+  exports: [ReplayService],
 })
 export class AdminModule {}

@@ -67,7 +67,8 @@ export class ReplayService {
         : `more than ${Math.round(this.maxAgeMs / 86_400_000)} days ago, past every configured destination's window`;
   }
 
-  async replay(body: ReplayBody): Promise<ReplayOutcome> {
+  /** `platform` (the console's test event) limits the re-send to that platform's dispatches. */
+  async replay(body: ReplayBody, platform?: DispatchPlatform): Promise<ReplayOutcome> {
     const ids = body.lifecycle_event_ids
       ? [...new Set(body.lifecycle_event_ids.map((id) => id.toLowerCase()))]
       : undefined;
@@ -80,10 +81,13 @@ export class ReplayService {
       ]);
     }
     const max = ids ? MAX_REPLAY_IDS : MAX_REPLAY_SELECTION;
-    const candidates = await this.admin.replayCandidates(
+    const selected = await this.admin.replayCandidates(
       { ids, status: body.status, eventName: body.event_name, ...timeRange(body.since, body.until) },
       max,
     );
+    const candidates = platform
+      ? selected.map((event) => ({ ...event, capi: event.capi.filter((row) => row.platform === platform) }))
+      : selected;
     if (candidates.length > max) {
       throw badRequest([
         {

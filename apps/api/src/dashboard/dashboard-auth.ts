@@ -9,7 +9,7 @@ export function dashboardAuth(adminToken: string | undefined) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (adminToken && isAuthorised(req.headers.authorization ?? '', adminToken)) return next();
     res.statusCode = 401;
-    res.setHeader('WWW-Authenticate', 'Basic realm="Journey Store queues", charset="UTF-8"');
+    res.setHeader('WWW-Authenticate', 'Basic realm="Journey Store admin", charset="UTF-8"');
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(
       JSON.stringify({

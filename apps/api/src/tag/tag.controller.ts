@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, NotFoundException, Param, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { TagAsset } from './tag-asset';
 
@@ -10,12 +10,14 @@ const VERSIONED_CACHE = 'public, max-age=31536000, immutable';
  * The first-party JS tag (docs/tag.md): `/v1/tag.js` is the latest (cached an hour), `/v1/tag/<version>.js`
  * a pinned version (immutable). Public, no auth: it is loaded by `<script>` on customers' sites.
  */
-@ApiExcludeController()
+@ApiTags('tag')
 @Controller('v1')
 export class TagController {
   constructor(private readonly tag: TagAsset) {}
 
   @Get('tag.js')
+  @ApiProduces('application/javascript')
+  @ApiOperation({ summary: 'The first-party JS tag, latest version (cached an hour)' })
   latest(
     @Headers('accept-encoding') acceptEncoding: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
@@ -25,6 +27,8 @@ export class TagController {
   }
 
   @Get('tag/:file')
+  @ApiProduces('application/javascript')
+  @ApiOperation({ summary: 'A pinned version of the JS tag (immutable)' })
   pinned(
     @Param('file') file: string,
     @Headers('accept-encoding') acceptEncoding: string | undefined,
