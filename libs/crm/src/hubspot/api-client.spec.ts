@@ -124,6 +124,14 @@ describe('HubspotApiClient', () => {
     expect(seen.map((s) => s.path + s.rawQuery)).toEqual(['/account-info/v3/details']);
   });
 
+  it('reads a deal whose batch reads are answered 404 as not found', async () => {
+    await expect(client().deal('1')).resolves.toBeNull();
+    expect(seen.map((s) => s.path).sort()).toEqual([
+      '/crm/v3/objects/deals/batch/read',
+      '/crm/v4/associations/deals/contacts/batch/read',
+    ]);
+  });
+
   it('encodes ids into the path', async () => {
     await client().contact('a/b?c');
     expect(seen[0].path).toBe('/crm/v3/objects/contacts/a%2Fb%3Fc');

@@ -244,13 +244,12 @@ export class HubspotApiClient {
     return this.request<T>('POST', path, path, JSON.stringify(body));
   }
 
-  /** A batch read: HubSpot answers unknown ids in the body, so a 404 means a wrong path, not a gone id. */
-  private readonly batchPost = async <T>(path: string, body: unknown): Promise<T> => {
-    const answer = await this.post<T>(path, body);
-    if (answer === null)
-      throw new HubspotApiError(`HubSpot POST ${path}: HTTP 404`, { status: 404, retryable: false });
-    return answer;
-  };
+  /**
+   * A batch read. HubSpot lists unknown ids in a 207's `errors`; should it answer 404 instead, that reads as
+   * none found, as a single read's 404 did (a gone deal must not fail its job again and again).
+   */
+  private readonly batchPost = async <T>(path: string, body: unknown): Promise<T> =>
+    (await this.post<T>(path, body)) ?? ({} as T);
 
   private async request<T>(method: 'GET' | 'POST', template: string, path: string, body?: string) {
     const endpoint = `${method} ${template}`;
