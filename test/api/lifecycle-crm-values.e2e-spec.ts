@@ -54,7 +54,7 @@ describe('CRM values, pipelines, validation and the envelope of dispatched event
       [externalId, dealId],
     );
 
-  it("sends a HubSpot closedwon as DealWon with the deal's value and currency, read with its contacts in one request", async () => {
+  it("sends a HubSpot closedwon as DealWon with the deal's value and currency, read with its contacts once (a deal and an associations batch read)", async () => {
     await t.landing('visitor-value', { email: 'value@example.com', lead_id: LEAD_ID });
     t.hubspot.addContact({ id: '5001', externalId: 'visitor-value' });
     t.hubspot.addDeal({
@@ -86,13 +86,19 @@ describe('CRM values, pipelines, validation and the envelope of dispatched event
     expect(home).toMatchObject({ status: 'sent', join_method: 'crm_link', pipeline: 'default' });
     expect(sentFor(home.event_id)[0].custom_data).toMatchObject({ value: 1250.5, currency: 'USD' });
 
-    // GETs only: the worker's start-up reconciliation sweep also POSTs a deals search.
-    const dealReads = t.hubspot
-      .requests()
-      .filter((request) => request.method === 'GET' && request.path.startsWith('/crm/v3/objects/deals/'));
-    expect(dealReads.filter((request) => request.path.endsWith('/8001'))).toHaveLength(1);
-    expect(dealReads[0].query).toMatchObject({ associations: 'contacts' });
-    expect(dealReads[0].query.properties.split(',')).toEqual(
+    // Deals are read by batch reads (ids in the POSTed body); the start-up sweep's deals search is not one.
+    const readsOf8001 = (path: string) =>
+      t.hubspot
+        .requests()
+        .filter((request) => request.method === 'POST' && request.path === path)
+        .map(
+          (request) =>
+            JSON.parse(request.body ?? '{}') as { properties?: string[]; inputs?: { id: string }[] },
+        )
+        .filter((body) => body.inputs?.some((input) => input.id === '8001'));
+    const dealReads = readsOf8001('/crm/v3/objects/deals/batch/read');
+    expect(dealReads).toHaveLength(1);
+    expect(dealReads[0].properties).toEqual(
       expect.arrayContaining([
         'amount',
         'deal_currency_code',
@@ -101,7 +107,9 @@ describe('CRM values, pipelines, validation and the envelope of dispatched event
         'meta_lead_id',
       ]),
     );
-    expect(t.hubspot.requests().some((request) => request.path.startsWith('/crm/v4/'))).toBe(false);
+    // Its contacts come with it: one associations batch read, never the paged per-deal read.
+    expect(readsOf8001('/crm/v4/associations/deals/contacts/batch/read')).toHaveLength(1);
+    expect(t.hubspot.requests().some((request) => request.path.startsWith('/crm/v4/objects/'))).toBe(false);
     expect(requestOf(own.event_id).body.partner_agent).toBe('journey-store-0.1.0');
   });
 

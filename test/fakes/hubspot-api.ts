@@ -1,14 +1,16 @@
 // A local fake of HubSpot's CRM API for the lifecycle join (crm-webhooks.md §1.7): node:http on 127.0.0.1,
 // random port. Answers the paths HubSpot documents: v4 deal→contact associations (paged), v3 contact and
 // deal reads with `properties=` and v3 `associations=contacts` (a deal's amount, deal_currency_code and
-// amount_in_home_currency included), the account details with the company currency, and the sweep's CRM
-// search and batch read with stage history (hubspot-search.ts). Records every request; can be told to fail
-// the next N requests.
+// amount_in_home_currency included), the account details with the company currency, the sweep's CRM
+// search (hubspot-search.ts), and the batch reads of deals, contacts (stage history included) and v4
+// deal→contact associations (hubspot-batch.ts, hubspot-associations.ts). Records every request; can be told to fail the next N.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type HistoryEntry, postAnswer, recordStage } from './hubspot-search';
+import { associationsBatchAnswer, associationsPage, V4_MAX_LIMIT } from './hubspot-associations';
+import { batchReadAnswer } from './hubspot-batch';
+import { type HistoryEntry, postAnswer, recordStage, searchAnswer } from './hubspot-search';
 
 export interface FakeHubspotContact {
   id: string;
@@ -60,9 +62,6 @@ interface ScriptedFailure {
   status: number;
   retryAfter?: string;
 }
-
-/** HubSpot's v4 maximum and default association page size. */
-const V4_MAX_LIMIT = 500;
 
 export class FakeHubspotApi {
   private server?: Server;
@@ -184,6 +183,12 @@ export class FakeHubspotApi {
     }
     const post = /^\/crm\/v3\/objects\/(deals|contacts)\/(search|batch\/read)$/.exec(url.pathname);
     if (req.method === 'POST' && post) return this.post(res, post[1], post[2], raw);
+    if (
+      req.method === 'POST' &&
+      /^\/crm\/v4\/associations\/(deals|0-3)\/(contacts|0-1)\/batch\/read$/.test(url.pathname)
+    ) {
+      return this.post(res, 'associations', 'batch/read', raw);
+    }
     if (req.method !== 'GET') return notFound(res);
     if (url.pathname === '/account-info/v3/details') {
       return send(res, 200, {
@@ -202,7 +207,11 @@ export class FakeHubspotApi {
     const v4 = /^\/crm\/v4\/objects\/(?:deals|0-3)\/([^/]+)\/associations\/(?:contacts|0-1)$/.exec(
       url.pathname,
     );
-    if (v4) return this.associations(res, decodeURIComponent(v4[1]), url);
+    if (v4) {
+      const contactIds = this.deals.get(decodeURIComponent(v4[1]))?.contactIds;
+      if (!contactIds) return notFound(res);
+      return send(res, 200, associationsPage(contactIds, url, this.url, this.options.associationsPageSize));
+    }
     const v3 = /^\/crm\/v3\/objects\/(contacts|deals|0-1|0-3)\/([^/]+)$/.exec(url.pathname);
     if (!v3) return notFound(res);
     const isDeal = v3[1] === 'deals' || v3[1] === '0-3';
@@ -239,36 +248,16 @@ export class FakeHubspotApi {
   private post(res: ServerResponse, type: string, action: string, raw: string): void {
     const records =
       type === 'deals' ? new Map([...this.deals].map(([id, deal]) => [id, deal.properties])) : this.contacts;
-    const answer = postAnswer(records, this.histories, action, raw);
+    const pageSize = Math.min(V4_MAX_LIMIT, this.options.associationsPageSize ?? V4_MAX_LIMIT);
+    const answer = postAnswer(raw, (body) => {
+      if (type === 'associations') {
+        return associationsBatchAnswer((id) => this.deals.get(id)?.contactIds, body, pageSize);
+      }
+      return action === 'search'
+        ? searchAnswer(records, body)
+        : batchReadAnswer(type, records, this.histories, body);
+    });
     send(res, answer.status, answer.body);
-  }
-
-  private associations(res: ServerResponse, dealId: string, url: URL): void {
-    const deal = this.deals.get(dealId);
-    if (!deal) return notFound(res);
-    const asked = Number(url.searchParams.get('limit') ?? V4_MAX_LIMIT);
-    const limit = Math.min(
-      Number.isInteger(asked) && asked > 0 ? asked : V4_MAX_LIMIT,
-      V4_MAX_LIMIT,
-      this.options.associationsPageSize ?? V4_MAX_LIMIT,
-    );
-    const start = Number(url.searchParams.get('after') ?? '0') || 0;
-    const page = deal.contactIds.slice(start, start + limit);
-    const body: Record<string, unknown> = {
-      results: page.map((id) => ({
-        // HubSpot's schema types toObjectId as int64; non-numeric test ids stay strings.
-        toObjectId: /^\d{1,15}$/.test(id) ? Number(id) : id,
-        associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }],
-      })),
-    };
-    if (start + limit < deal.contactIds.length) {
-      const after = String(start + limit);
-      const link = new URL(url.pathname, this.url);
-      link.searchParams.set('limit', String(limit));
-      link.searchParams.set('after', after);
-      body.paging = { next: { after, link: link.toString() } };
-    }
-    send(res, 200, body);
   }
 
   private fail(res: ServerResponse, failure: ScriptedFailure): void {

@@ -1,14 +1,12 @@
 // The HubSpot fake's CRM search and batch read (crm-webhooks.md §5, §1.7): `POST
 // /crm/v3/objects/{deals|contacts}/search` with one filter group of GTE/EQ filters on a property, one sort,
-// `properties`, `limit` (≤ 100) and `after` paging; and `POST /crm/v3/objects/{type}/batch/read` with
-// `propertiesWithHistory` (newest first, as HubSpot returns them).
+// `properties`, `limit` (≤ 100) and `after` paging; and the JSON parsing of every POSTed body (the batch
+// reads are answered in hubspot-batch.ts).
+
+import type { HistoryEntry } from './hubspot-batch';
 
 type Props = Record<string, string | null>;
-export interface HistoryEntry {
-  value: string;
-  /** ISO-8601. */
-  timestamp: string;
-}
+export type { HistoryEntry };
 
 interface Filter {
   propertyName?: string;
@@ -69,42 +67,21 @@ export function searchAnswer(
   };
 }
 
-export function batchReadAnswer(
-  records: Map<string, Props>,
-  histories: Map<string, HistoryEntry[]>,
-  body: { inputs?: { id?: string }[]; properties?: string[]; propertiesWithHistory?: string[] },
-): { status: number; body: unknown } {
-  const results = (body.inputs ?? []).flatMap(({ id }) => {
-    const props = id === undefined ? undefined : records.get(id);
-    if (!props || id === undefined) return [];
-    const withHistory = Object.fromEntries(
-      (body.propertiesWithHistory ?? []).map((name) => [
-        name,
-        (histories.get(`${id}:${name}`) ?? []).map((entry) => ({ ...entry, sourceType: 'CRM_UI' })),
-      ]),
-    );
-    return [{ ...pick(id, props, body.properties ?? []), propertiesWithHistory: withHistory }];
-  });
-  return { status: 200, body: { status: 'COMPLETE', results } };
-}
-
-/** A POSTed search or batch read; a body that is not JSON gets HubSpot's 400. */
+/** A POSTed search or batch read, answered by `answer`; a body that is not JSON gets HubSpot's 400. */
 export function postAnswer(
-  records: Map<string, Props>,
-  histories: Map<string, HistoryEntry[]>,
-  action: string,
   raw: string,
+  answer: (body: Record<string, never>) => { status: number; body: unknown },
 ): { status: number; body: unknown } {
-  let body: object;
+  let body: Record<string, never>;
   try {
-    body = JSON.parse(raw) as object;
+    body = JSON.parse(raw) as Record<string, never>;
   } catch {
     return {
       status: 400,
       body: { status: 'error', message: 'Invalid input JSON', category: 'VALIDATION_ERROR' },
     };
   }
-  return action === 'search' ? searchAnswer(records, body) : batchReadAnswer(records, histories, body);
+  return answer(body);
 }
 
 /** Sets the stage, the last-modified date the search filters on, and a newest-first history entry. */

@@ -1,15 +1,19 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { dealValue, HubspotApiClient, HubspotApiError, StageMap } from '@app/crm';
+import { dealValue, HubspotApiClient, HubspotApiError, HubspotDeal, StageMap } from '@app/crm';
 import { LifecycleBatchRepository, LifecycleCrmFacts, LifecycleEventRow, LifecycleOutcome } from '@app/db';
 import { applyCrmFacts, type CrmFacts } from './apply-crm-facts';
 import { forEachLimited } from './for-each-limited';
 
-const READ_CONCURRENCY = 8;
+/**
+ * Events read at once: the client gathers reads made together into batch reads of up to 100 (and keeps to
+ * HubSpot's burst limit itself), so a whole webhook delivery's reads share a few requests.
+ */
+const READ_CONCURRENCY = 100;
 
 /**
  * Reads, before the join, what the webhook did not carry: a HubSpot deal's pipeline, amount, currency and
- * lead id (one object read, also holding the contacts the join needs, cached briefly), and a HubSpot
+ * lead id (batch reads for the batch's deals, also holding the contacts the join needs, cached briefly), and a HubSpot
  * contact's lead id when HUBSPOT_LEAD_ID_PROPERTY is set. Other CRMs send these in the delivery itself.
  * Then maps again the changes stored without their pipeline (see applyCrmFacts).
  */
@@ -65,9 +69,17 @@ export class CrmFactsReader {
     const failed = new Set<string>();
     const api = this.hubspot;
     const wanted = events.filter((event) => api && event.provider === 'hubspot' && this.reads(event));
+    // Every deal of the batch asked for at once: 2 requests per 100 deals. A failed read fails its events
+    // only, without a second try per event (that is the job's retry).
+    const deals = new Map<string, Promise<HubspotDeal | null>>();
+    for (const event of wanted.filter((e) => e.object_type === 'deal')) {
+      const deal = api!.deal(event.object_id, event.occurred_at);
+      deal.catch(() => undefined); // awaited below, maybe after it failed
+      deals.set(event.id, deal);
+    }
     await forEachLimited(wanted, READ_CONCURRENCY, async (event) => {
       try {
-        facts.set(event.id, await this.hubspotFacts(api!, event));
+        facts.set(event.id, await this.hubspotFacts(api!, event, deals.get(event.id)));
       } catch (error) {
         failures.push(error as Error);
         failed.add(event.id);
@@ -81,12 +93,16 @@ export class CrmFactsReader {
     return event.object_type === 'contact' && !!this.config.hubspot.leadIdProperty;
   }
 
-  private async hubspotFacts(api: HubspotApiClient, event: LifecycleEventRow): Promise<CrmFacts> {
+  private async hubspotFacts(
+    api: HubspotApiClient,
+    event: LifecycleEventRow,
+    read?: Promise<HubspotDeal | null>,
+  ): Promise<CrmFacts> {
     const leadIdProperty = this.config.hubspot.leadIdProperty;
     if (event.object_type === 'contact') {
       return { leadId: await api.contactProperty(event.object_id, leadIdProperty!) };
     }
-    const deal = await api.deal(event.object_id, event.occurred_at);
+    const deal = await (read ?? api.deal(event.object_id, event.occurred_at));
     if (!deal) return {};
     const needsCompanyCurrency = !deal.currency && (deal.amount ?? deal.amountInHomeCurrency) !== undefined;
     const money = dealValue(deal, needsCompanyCurrency ? await this.companyCurrency(api) : undefined);

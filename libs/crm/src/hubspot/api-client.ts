@@ -1,6 +1,6 @@
 // HubSpot CRM API calls for the lifecycle join (crm-webhooks.md §1.7): a deal with its value, pipeline and
-// contacts in one read (cached briefly), a deal's associated contacts (v4 associations, paged), a contact's
-// matching properties, the portal's company currency. Plain class over global fetch, no Nest. It never logs:
+// contacts (cached briefly; reads made together go out as batch reads, batch-read.ts), a deal's associated
+// contacts (v4 associations, paged), a contact's matching properties, the portal's company currency. Plain class over global fetch, no Nest. It never logs:
 // contact values and tokens must not reach a log line or an error message.
 import {
   CrmApiError,
@@ -12,7 +12,9 @@ import {
   textOf,
 } from '../api-http';
 import { TtlCache } from '../ttl-cache';
-import { currencyOf, DEAL_PROPERTIES, HubspotDeal, parseDeal } from './deal';
+import { HUBSPOT_BATCH_LIMIT, readContactProperty, readDeals } from './batch-read';
+import { Coalescer } from './coalescer';
+import { currencyOf, DEAL_PROPERTIES, HubspotDeal } from './deal';
 
 export interface HubspotApiClientOptions {
   /** Base URL, e.g. `https://api.hubapi.com` (HUBSPOT_API_URL). */
@@ -78,6 +80,8 @@ const BURST_WINDOW_MS = 10_000;
 /** The CRM search has a limit of its own: 5 requests per second per account (§1.7). */
 const SEARCH_REQUESTS = 4;
 const SEARCH_WINDOW_MS = 1000;
+/** How long a read waits for others to share its batch read: short against a webhook's 100 changes. */
+const BATCH_LINGER_MS = 10;
 /** The company currency rarely changes: one read per 10 minutes. */
 const ACCOUNT_CACHE_TTL_MS = 600_000;
 
@@ -112,6 +116,8 @@ export class HubspotApiClient {
   private readonly window = new RequestWindow(BURST_REQUESTS, BURST_WINDOW_MS);
   private readonly searchWindow = new RequestWindow(SEARCH_REQUESTS, SEARCH_WINDOW_MS);
   private readonly maxRetryWaitMs?: number;
+  private readonly dealReads: Coalescer<HubspotDeal | null>;
+  private readonly contactReads = new Map<string, Coalescer<string | undefined>>();
 
   constructor(options: HubspotApiClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
@@ -121,26 +127,23 @@ export class HubspotApiClient {
     this.leadIdProperty = options.leadIdProperty;
     this.deals = new TtlCache(options.dealCacheTtlMs ?? DEFAULT_DEAL_CACHE_TTL_MS, DEAL_CACHE_SIZE);
     this.maxRetryWaitMs = options.maxRetryWaitMs;
+    const properties = [
+      ...new Set([...DEAL_PROPERTIES, ...(this.leadIdProperty ? [this.leadIdProperty] : [])]),
+    ];
+    this.dealReads = new Coalescer<HubspotDeal | null>(
+      (ids) => readDeals(this.batchPost, ids, properties, this.leadIdProperty),
+      { maxKeys: HUBSPOT_BATCH_LIMIT, lingerMs: BATCH_LINGER_MS, missing: null },
+    );
   }
 
   /**
-   * The deal's pipeline, amount, currency, lead id and associated contacts in one round trip, or null when
-   * it does not exist. Served from a short cache, but never from a read older than `changedAt` (the stage
-   * change it is for): an amount set just before closing must not come from an earlier read.
+   * The deal's pipeline, amount, currency, lead id and associated contacts, or null when it does not exist.
+   * Deals asked for together share batch reads (2 requests per 100 deals). Served from a short cache, but
+   * never from a read older than `changedAt` (the stage change it is for): an amount set just before
+   * closing must not come from an earlier read.
    */
   deal(dealId: string, changedAt?: Date): Promise<HubspotDeal | null> {
-    return this.deals.get(
-      dealId,
-      async () => {
-        const properties = [...DEAL_PROPERTIES, ...(this.leadIdProperty ? [this.leadIdProperty] : [])];
-        const body = await this.get<Parameters<typeof parseDeal>[0]>('/crm/v3/objects/deals/{id}', dealId, {
-          properties: [...new Set(properties)].join(','),
-          associations: 'contacts',
-        });
-        return body === null ? null : parseDeal(body, dealId, this.leadIdProperty);
-      },
-      changedAt?.getTime(),
-    );
+    return this.deals.get(dealId, () => this.dealReads.load(dealId), changedAt?.getTime());
   }
 
   /** The portal's company currency (account details), undefined when HubSpot does not say. Cached. */
@@ -161,12 +164,21 @@ export class HubspotApiClient {
     });
   }
 
-  /** One property of a contact (no contact data: used for the lead id), undefined when unset or gone. */
-  async contactProperty(contactId: string, property: string): Promise<string | undefined> {
-    const body = await this.get<HubspotObject>('/crm/v3/objects/contacts/{id}', contactId, {
-      properties: property,
-    });
-    return body === null ? undefined : text(body.properties?.[property]);
+  /**
+   * One property of a contact (no contact data: used for the lead id), undefined when unset or gone.
+   * Contacts asked for together share a batch read.
+   */
+  contactProperty(contactId: string, property: string): Promise<string | undefined> {
+    let reads = this.contactReads.get(property);
+    if (!reads) {
+      reads = new Coalescer((ids) => readContactProperty(this.batchPost, ids, property), {
+        maxKeys: HUBSPOT_BATCH_LIMIT,
+        lingerMs: BATCH_LINGER_MS,
+        missing: undefined,
+      });
+      this.contactReads.set(property, reads);
+    }
+    return reads.load(contactId);
   }
 
   /** Ids of the contacts associated with a deal, all pages; [] when the deal does not exist. */
@@ -226,11 +238,18 @@ export class HubspotApiClient {
     return this.request<T>('GET', template, `${path}${search ? `?${search}` : ''}`);
   }
 
-  /** POST a JSON body (CRM search, batch reads): the sweep's calls (see reconcile.ts). */
+  /** POST a JSON body: the sweep's search and history reads (reconcile.ts), the batch reads. */
   async post<T>(path: string, body: unknown): Promise<T | null> {
     if (path.endsWith('/search')) await this.searchWindow.take();
     return this.request<T>('POST', path, path, JSON.stringify(body));
   }
+
+  /**
+   * A batch read. HubSpot lists unknown ids in a 207's `errors`; should it answer 404 instead, that reads as
+   * none found, as a single read's 404 did (a gone deal must not fail its job again and again).
+   */
+  private readonly batchPost = async <T>(path: string, body: unknown): Promise<T> =>
+    (await this.post<T>(path, body)) ?? ({} as T);
 
   private async request<T>(method: 'GET' | 'POST', template: string, path: string, body?: string) {
     const endpoint = `${method} ${template}`;

@@ -1,6 +1,6 @@
 // A HubSpot deal as the lifecycle worker needs it: pipeline, amount and currency, the contacts associated
-// with it and (when configured) a Meta Lead Ads lead id, all from one v3 object read
-// (`GET /crm/v3/objects/deals/{id}?properties=…&associations=contacts`, crm-webhooks.md §1.7).
+// with it and (when configured) a Meta Lead Ads lead id: a v3 object body with its `associations=contacts`
+// embed, which the batch reads (batch-read.ts, crm-webhooks.md §1.7) put together per deal.
 
 /** Deal properties read besides the configured lead id property. All values arrive as strings. */
 export const DEAL_PROPERTIES = [
