@@ -128,7 +128,10 @@ function lifecycleWhere(filter: LifecycleEventFilter, cursor?: PageCursor): Wher
   return where;
 }
 
-/** Admin reads (listings with keyset pagination) and the state changes of a replay. */
+/**
+ * Admin reads (listings with keyset pagination) and the state changes of a replay. Raw SQL: keyset pagination on
+ * composite row comparisons, json_agg of each event's dispatches, and FOR UPDATE in the replay transaction.
+ */
 @Injectable()
 export class AdminRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

@@ -17,7 +17,8 @@ export interface StoredStage extends ReconciledRecord {
 /**
  * The reconciliation sweep's state: a cursor per CRM and record kind (crm_reconcile_cursors), and what is
  * already stored about the records a sweep finds. The changes themselves are stored through
- * WebhookInboxRepository.store, the webhooks' own path.
+ * WebhookInboxRepository.store, the webhooks' own path. Raw SQL: upserts with a forward-only cursor (GREATEST) and
+ * DISTINCT ON per record, which Prisma cannot express.
  */
 @Injectable()
 export class CrmReconcileRepository {

@@ -8,7 +8,8 @@ export type ErasureOutcome = 'erased' | 'already_erased' | 'not_found';
 /**
  * Right to be forgotten: the visitor, its touchpoints, forms, identity links and CRM links go; identities no
  * other visitor shares go; tombstones (hashes of the external_id and of its CRM ids) stay so later data for
- * them is dropped instead of re-creating the journey.
+ * them is dropped instead of re-creating the journey. Raw SQL: the JSONB surgery on stored payloads and request
+ * bodies (jsonb_set, #-, jsonb_array_elements) has no Prisma equivalent.
  */
 @Injectable()
 export class ErasureRepository {

@@ -3,7 +3,7 @@ import { PrismaService } from './prisma.service';
 
 const TOUCHPOINT_LIMIT = 1000;
 
-/** Everything the journey view shows. */
+/** Everything the journey view shows. Prisma reads; raw SQL only for the identity graph's linked ids (a join Prisma cannot express). */
 @Injectable()
 export class JourneyRepository {
   constructor(private readonly prisma: PrismaService) {}

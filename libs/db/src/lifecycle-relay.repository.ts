@@ -21,6 +21,10 @@ export interface RelayedJob {
   ids: string[];
 }
 
+/**
+ * The relay's claims of stored work and the reconciler's look at it. Raw SQL: FOR UPDATE SKIP LOCKED claims, set-wise
+ * updates and interval arithmetic have no Prisma equivalent.
+ */
 @Injectable()
 export class LifecycleRelayRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

@@ -170,6 +170,10 @@ const LINGER_MS = 2;
 const MAX_BATCH = 200;
 const MAX_CONCURRENT = 4;
 
+/**
+ * Touchpoint writes. Raw SQL: one multi-row INSERT per micro-batch with its visitor upsert, measured faster than
+ * Prisma's createMany on the ingest bench.
+ */
 @Injectable()
 export class TouchpointRepository {
   private readonly batcher = new MicroBatcher<NewTouchpoint, RecordedTouchpoint>(
