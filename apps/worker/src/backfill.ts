@@ -65,7 +65,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     logger.log(`${crmDisplayName(args.crm)} backfill from ${args.since.toISOString()}`);
-    const outcome = (await reconciler.sweep({ crm: args.crm, since: args.since })).get(args.crm)!;
+    const outcome = (await reconciler.sweep({ crm: args.crm, since: args.since, source: 'backfill' })).get(
+      args.crm,
+    )!;
     logger.log(
       `${crmDisplayName(args.crm)} backfill done: ${outcome.found} changes found, ${outcome.stored} stored, ` +
         `${outcome.known} already known, ${outcome.unmapped} unmapped`,

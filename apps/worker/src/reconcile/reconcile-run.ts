@@ -1,4 +1,5 @@
 import {
+  type ChangeSource,
   type CrmReconcileSource,
   type LifecycleChange,
   type StageMap,
@@ -25,13 +26,19 @@ export interface ReconcileStore {
     records: ReconciledRecord[],
   ): Promise<(ReconciledRecord & { stage: string })[]>;
   /** Stores the changes as one delivery, exactly as a webhook's (duplicates by dedupe key are not stored). */
-  store(provider: string, changes: StoredLifecycleChange[]): Promise<{ stored: number; duplicates: number }>;
+  store(
+    provider: string,
+    changes: StoredLifecycleChange[],
+    source: ChangeSource,
+  ): Promise<{ stored: number; duplicates: number }>;
 }
 
 export interface ReconcileOptions {
   stageMap: StageMap;
   /** A backfill: sweep from here instead of the stored cursor. */
   since?: Date;
+  /** What the stored changes are marked as found by: the scheduled sweep (default) or a backfill. */
+  source?: Exclude<ChangeSource, 'webhook'>;
   /** Without a cursor (a first sweep), look back this far. */
   firstLookbackMs: number;
   /**
@@ -109,6 +116,7 @@ export async function reconcileCrm(
         ? await store.store(
             source.provider,
             fresh.map((change) => storedLifecycleChange(change, options.stageMap)),
+            options.source ?? 'reconcile',
           )
         : { stored: 0, duplicates: 0 };
       if (page.cursor) await store.advance(source.provider, object, page.cursor);
