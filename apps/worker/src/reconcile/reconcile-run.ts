@@ -46,7 +46,12 @@ export interface ReconcileOptions {
    * change dated before the last sweep may only show now). Re-read changes are recognised as known.
    */
   overlapMs: number;
-  /** Pages per record kind and run; the next run goes on from the cursor. */
+  /**
+   * Pages per record kind and run that move the cursor on; the next run goes on from there. A backfill
+   * (`since`) reads on to the end (a run again would start at `since`), and so does a CRM whose pages move
+   * no cursor before the last (HighLevel's search has no time filter: a run cut short would start at page
+   * one again).
+   */
   maxPages: number;
   now?: () => Date;
 }
@@ -108,7 +113,10 @@ export async function reconcileCrm(
         ? new Date(cursor.getTime() - options.overlapMs)
         : new Date(now().getTime() - options.firstLookbackMs));
     let next: string | undefined;
-    for (let pages = 0; pages < options.maxPages; pages++) {
+    // Pages that moved the cursor past where this run found it: re-reading the overlap counts for nothing,
+    // or more than maxPages of records changed within it would hold every run at the same place.
+    let ahead = 0;
+    for (;;) {
       const page = await source.page(object, since, next);
       const latest = await store.latestStages(source.provider, page.changes.map(recordOf));
       const { fresh, known, unmapped } = newChanges(page.changes, latest, options.stageMap);
@@ -124,8 +132,9 @@ export async function reconcileCrm(
       outcome.stored += saved.stored;
       outcome.known += known + saved.duplicates;
       outcome.unmapped += unmapped;
+      if (page.cursor && (!cursor || page.cursor > cursor)) ahead++;
       next = page.next;
-      if (!next) break;
+      if (!next || (!options.since && ahead >= options.maxPages)) break;
     }
   }
   return outcome;
