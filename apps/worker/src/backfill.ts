@@ -1,7 +1,7 @@
 // `npm run crm:backfill -- --crm <hubspot|gohighlevel|salesforce> --since <7d|ISO date>`: the reconciliation
 // sweep of one CRM from a given time, run once in this process (no Redis needed): what a new install uses to
-// pick up the last week. Changes already stored are recognised as in any sweep; the CRM's cursor only moves
-// forward.
+// pick up the last week. Changes already stored are recognised as in any sweep, new ones are stored with
+// source `backfill`; it reads to the end of the window; the CRM's cursor only moves forward.
 import 'reflect-metadata';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
