@@ -71,10 +71,10 @@ describe('CRM reconciliation: changes whose webhook never came, found by the swe
     expect(sent[0].user_data).toMatchObject({ external_id: [sha256Hex('visitor-swept')] });
     expect(sent[0].custom_data).toMatchObject({ value: 750, currency: 'USD', lead_event_source: 'HubSpot' });
     const { rows } = await t.sql.query(
-      `SELECT d.scheme, d.provider, d.tenant FROM webhook_deliveries d JOIN lifecycle_events e ON e.delivery_id = d.id
+      `SELECT d.scheme, d.provider, d.tenant, e.source FROM webhook_deliveries d JOIN lifecycle_events e ON e.delivery_id = d.id
        WHERE e.object_id = '9101'`,
     );
-    expect(rows).toEqual([{ scheme: 'reconcile', provider: 'hubspot', tenant: '62515' }]);
+    expect(rows).toEqual([{ scheme: 'backfill', provider: 'hubspot', tenant: '62515', source: 'backfill' }]);
     const cursor = await t.sql.query(
       `SELECT cursor FROM crm_reconcile_cursors WHERE provider = 'hubspot' AND object_type = 'deal'`,
     );

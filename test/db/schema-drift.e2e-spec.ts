@@ -183,7 +183,9 @@ function expectedDefault(field: Field): string | null {
   const value = field.default;
   if (value === undefined) return null;
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'::${expectedType(field)}`;
+  // Postgres shows a text literal's cast without the column's length: 'webhook'::character varying.
+  if (typeof value === 'string')
+    return `'${value.replace(/'/g, "''")}'::${expectedType(field).replace(/\(\d+\)$/, '')}`;
   if (Array.isArray(value) && value.length === 0) {
     // Prisma Migrate writes ARRAY[]::<type>[]; Postgres shows a type with a modifier (varchar(32)) cast twice.
     const type = expectedType(field);

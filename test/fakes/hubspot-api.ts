@@ -74,6 +74,8 @@ export class FakeHubspotApi {
   private readonly histories = new Map<string, HistoryEntry[]>();
   private recorded: RecordedHubspotRequest[] = [];
   private failures: ScriptedFailure[] = [];
+  /** Search pages (their `after`) answered 500 once: a sweep interrupted mid-run. */
+  private readonly failingPages = new Set<string>();
   private readonly externalIdProperty: string;
 
   constructor(private readonly options: FakeHubspotOptions = {}) {
@@ -139,6 +141,11 @@ export class FakeHubspotApi {
     for (let i = 0; i < count; i++) this.failures.push({ status, retryAfter: options.retryAfter });
   }
 
+  /** The next search asking for the page at `after` (e.g. '100', the second) gets a 500, once. */
+  failSearchPage(after: string): void {
+    this.failingPages.add(after);
+  }
+
   requests(): RecordedHubspotRequest[] {
     return this.recorded.map((r) => ({ ...r, query: { ...r.query }, headers: { ...r.headers } }));
   }
@@ -147,6 +154,7 @@ export class FakeHubspotApi {
   reset(): void {
     this.recorded = [];
     this.failures = [];
+    this.failingPages.clear();
     this.contacts.clear();
     this.deals.clear();
     this.histories.clear();
@@ -248,6 +256,8 @@ export class FakeHubspotApi {
   private post(res: ServerResponse, type: string, action: string, raw: string): void {
     const records =
       type === 'deals' ? new Map([...this.deals].map(([id, deal]) => [id, deal.properties])) : this.contacts;
+    const after = action === 'search' && /"after":"(\d+)"/.exec(raw)?.[1];
+    if (after && this.failingPages.delete(after)) return this.fail(res, { status: 500 });
     const pageSize = Math.min(V4_MAX_LIMIT, this.options.associationsPageSize ?? V4_MAX_LIMIT);
     const answer = postAnswer(raw, (body) => {
       if (type === 'associations') {

@@ -1,7 +1,7 @@
 // `npm run crm:backfill -- --crm <hubspot|gohighlevel|salesforce> --since <7d|ISO date>`: the reconciliation
 // sweep of one CRM from a given time, run once in this process (no Redis needed): what a new install uses to
-// pick up the last week. Changes already stored are recognised as in any sweep; the CRM's cursor only moves
-// forward.
+// pick up the last week. Changes already stored are recognised as in any sweep, new ones are stored with
+// source `backfill`; it reads to the end of the window; the CRM's cursor only moves forward.
 import 'reflect-metadata';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -65,7 +65,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     logger.log(`${crmDisplayName(args.crm)} backfill from ${args.since.toISOString()}`);
-    const outcome = (await reconciler.sweep({ crm: args.crm, since: args.since })).get(args.crm)!;
+    const outcome = (await reconciler.sweep({ crm: args.crm, since: args.since, source: 'backfill' })).get(
+      args.crm,
+    )!;
     logger.log(
       `${crmDisplayName(args.crm)} backfill done: ${outcome.found} changes found, ${outcome.stored} stored, ` +
         `${outcome.known} already known, ${outcome.unmapped} unmapped`,

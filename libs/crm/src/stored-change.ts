@@ -3,6 +3,9 @@
 import type { LifecycleChange } from './lifecycle-change';
 import type { StageMap } from './stage-map';
 
+/** Who found a stored change: its webhook, the scheduled reconciliation sweep, or `npm run crm:backfill`. */
+export type ChangeSource = 'webhook' | 'reconcile' | 'backfill';
+
 /** The row of one change (the shape WebhookInboxRepository.store takes). */
 export interface StoredLifecycleChange {
   provider: string;

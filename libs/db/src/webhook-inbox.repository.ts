@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { PG_POOL } from './pg-pool';
-import type { StoredLifecycleChange } from '@app/crm';
+import type { ChangeSource, StoredLifecycleChange } from '@app/crm';
 
 export interface InboxDelivery {
   provider: string;
@@ -10,6 +10,8 @@ export interface InboxDelivery {
   scheme: string;
   eventCount: number;
   bodySha256: string;
+  /** Marks every change of the delivery (lifecycle_events.source); a webhook's when absent. */
+  source?: ChangeSource;
 }
 
 /** One stored lifecycle change (the same row whether a webhook or the reconciliation sweep found it). */
@@ -77,15 +79,16 @@ export class WebhookInboxRepository {
       if (events.length) {
         const inserted = await client.query(
           `INSERT INTO lifecycle_events (id, delivery_id, provider, tenant, dedupe_key, object_type, object_id, pipeline,
-             stage_field, stage, won, event_name, status, status_reason, occurred_at, value, currency, lead_id, hints)
+             stage_field, stage, won, event_name, status, status_reason, occurred_at, value, currency, lead_id, hints, source)
            SELECT e.id, $1, e.provider, e.tenant, e.dedupe_key, e.object_type, e.object_id, e.pipeline, e.stage_field,
-             e.stage, e.won, e.event_name, e.status, e.status_reason, e.occurred_at, e.value, e.currency, e.lead_id, e.hints
+             e.stage, e.won, e.event_name, e.status, e.status_reason, e.occurred_at, e.value, e.currency, e.lead_id, e.hints,
+             $3
            FROM jsonb_to_recordset($2::jsonb) AS e(id uuid, provider text, tenant text, dedupe_key text,
              object_type text, object_id text, pipeline text, stage_field text, stage text, won boolean,
              event_name text, status text, status_reason text, occurred_at timestamptz, value numeric,
              currency text, lead_id text, hints jsonb)
            ON CONFLICT (provider, dedupe_key) DO NOTHING`,
-          [deliveryId, JSON.stringify(events.map(toRecord))],
+          [deliveryId, JSON.stringify(events.map(toRecord)), delivery.source ?? 'webhook'],
         );
         stored = inserted.rowCount ?? 0;
         if (stored < events.length) {

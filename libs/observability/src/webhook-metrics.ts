@@ -21,6 +21,12 @@ export function webhookMetrics(registry: Registry) {
       labelNames: ['provider', 'status'] as const,
       registers: [registry],
     }),
+    changes: new Counter({
+      name: 'journey_lifecycle_changes_total',
+      help: 'Lifecycle changes stored, by who found them (webhook, reconcile, backfill) and provider',
+      labelNames: ['source', 'provider'] as const,
+      registers: [registry],
+    }),
     reconciled: new Counter({
       name: 'journey_crm_reconciled_changes_total',
       help: 'Stage changes the reconciliation sweep found in a CRM API and stored (their webhook never came), by provider',

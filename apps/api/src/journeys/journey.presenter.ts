@@ -96,6 +96,7 @@ export function presentJourney(journey: JourneyRecord) {
       status_reason: event.statusReason,
       event_id: event.eventId,
       join_method: event.joinMethod,
+      source: event.source,
       occurred_at: iso(event.occurredAt),
       pipeline: event.pipeline,
       value: event.value === null ? null : Number(event.value),

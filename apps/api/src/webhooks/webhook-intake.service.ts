@@ -111,6 +111,7 @@ export class WebhookIntakeService {
     }
     this.metrics.webhooks.received.inc({ provider });
     if (stored.duplicates) this.metrics.webhooks.duplicates.inc({ provider }, stored.duplicates);
+    if (stored.stored) this.metrics.webhooks.changes.inc({ source: 'webhook', provider }, stored.stored);
     if (stored.linked || stored.repended) {
       this.logger.log(
         `${provider} revealed identities: ${stored.linked} CRM records linked, ${stored.repended} unjoined events re-pended`,

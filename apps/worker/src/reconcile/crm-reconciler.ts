@@ -55,12 +55,14 @@ export class CrmReconciler {
       cursor: (provider, objectType) => cursors.cursor(provider, objectType),
       advance: (provider, objectType, to) => cursors.advance(provider, objectType, to),
       latestStages: (provider, records) => cursors.latestStages(provider, records),
-      store: async (provider, changes) =>
+      store: async (provider, changes, source) =>
         inbox.store(
           {
             provider,
             tenant: changes[0]?.tenant,
-            scheme: 'reconcile',
+            // A backfill's deliveries are told apart from the schedule's by their scheme too.
+            scheme: source,
+            source,
             eventCount: changes.length,
             // No body: the hash of the stored keys stands for it.
             bodySha256: createHash('sha256')
@@ -78,27 +80,33 @@ export class CrmReconciler {
   }
 
   /** Sweeps every configured CRM (or one), from its cursor or from `since`; one CRM failing stops no other. */
-  async sweep(options: { crm?: string; since?: Date } = {}): Promise<Map<CrmProvider, ReconcileOutcome>> {
+  async sweep(
+    options: { crm?: string; since?: Date; source?: 'reconcile' | 'backfill' } = {},
+  ): Promise<Map<CrmProvider, ReconcileOutcome>> {
+    const source = options.source ?? 'reconcile';
     const outcomes = new Map<CrmProvider, ReconcileOutcome>();
     const failures: Error[] = [];
-    for (const source of this.sources.filter((s) => !options.crm || s.provider === options.crm)) {
+    for (const crm of this.sources.filter((s) => !options.crm || s.provider === options.crm)) {
       try {
-        const outcome = await reconcileCrm(source, this.store, {
+        const outcome = await reconcileCrm(crm, this.store, {
           stageMap: this.stageMap,
           since: options.since,
+          source,
           firstLookbackMs: FIRST_LOOKBACK_MS,
           overlapMs: OVERLAP_MS,
           maxPages: MAX_PAGES,
         });
-        outcomes.set(source.provider, outcome);
-        if (outcome.stored)
-          this.metrics.webhooks.reconciled.inc({ provider: source.provider }, outcome.stored);
+        outcomes.set(crm.provider, outcome);
+        if (outcome.stored) {
+          this.metrics.webhooks.reconciled.inc({ provider: crm.provider }, outcome.stored);
+          this.metrics.webhooks.changes.inc({ source, provider: crm.provider }, outcome.stored);
+        }
         this.logger.log(
-          `${source.provider} sweep: ${outcome.found} changes in the window, ${outcome.stored} stored, ` +
+          `${crm.provider} sweep: ${outcome.found} changes in the window, ${outcome.stored} stored, ` +
             `${outcome.known} already known, ${outcome.unmapped} unmapped`,
         );
       } catch (error) {
-        this.logger.warn(`${source.provider} sweep failed: ${(error as Error).message}`);
+        this.logger.warn(`${crm.provider} sweep failed: ${(error as Error).message}`);
         failures.push(error as Error);
       }
     }

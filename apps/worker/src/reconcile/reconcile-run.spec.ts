@@ -123,4 +123,21 @@ describe('reconcileCrm (HubSpot source against the local fake)', () => {
     });
     expect(backfill.stored).toBe(1);
   });
+
+  it('stops a scheduled run at maxPages, the next going on past its overlap; a backfill reads to the end', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => String(500 + i));
+    ids.forEach((id, i) => {
+      fake.addDeal({ id, contactIds: [] });
+      fake.setStage('deal', id, 'closedwon', new Date(Date.parse('2026-11-30T10:00:00Z') + i * 1000));
+    });
+    const onePage = { ...options, maxPages: 1 };
+    const scheduled = new InMemoryStore();
+    expect((await reconcileCrm(source, scheduled, onePage)).stored).toBe(100);
+    expect(scheduled.cursors.get('hubspot:deal')).toEqual(new Date('2026-11-30T10:01:39Z'));
+    expect((await reconcileCrm(source, scheduled, onePage)).stored).toBe(50);
+
+    const backfill = new InMemoryStore();
+    const since = new Date('2026-11-30T09:00:00Z');
+    expect((await reconcileCrm(source, backfill, { ...onePage, since })).stored).toBe(150);
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  type ChangeSource,
   type CrmReconcileSource,
   type LifecycleChange,
   type StageMap,
@@ -25,13 +26,19 @@ export interface ReconcileStore {
     records: ReconciledRecord[],
   ): Promise<(ReconciledRecord & { stage: string })[]>;
   /** Stores the changes as one delivery, exactly as a webhook's (duplicates by dedupe key are not stored). */
-  store(provider: string, changes: StoredLifecycleChange[]): Promise<{ stored: number; duplicates: number }>;
+  store(
+    provider: string,
+    changes: StoredLifecycleChange[],
+    source: ChangeSource,
+  ): Promise<{ stored: number; duplicates: number }>;
 }
 
 export interface ReconcileOptions {
   stageMap: StageMap;
   /** A backfill: sweep from here instead of the stored cursor. */
   since?: Date;
+  /** What the stored changes are marked as found by: the scheduled sweep (default) or a backfill. */
+  source?: Exclude<ChangeSource, 'webhook'>;
   /** Without a cursor (a first sweep), look back this far. */
   firstLookbackMs: number;
   /**
@@ -39,7 +46,12 @@ export interface ReconcileOptions {
    * change dated before the last sweep may only show now). Re-read changes are recognised as known.
    */
   overlapMs: number;
-  /** Pages per record kind and run; the next run goes on from the cursor. */
+  /**
+   * Pages per record kind and run that move the cursor on; the next run goes on from there. A backfill
+   * (`since`) reads on to the end (a run again would start at `since`), and so does a CRM whose pages move
+   * no cursor before the last (HighLevel's search has no time filter: a run cut short would start at page
+   * one again).
+   */
   maxPages: number;
   now?: () => Date;
 }
@@ -101,7 +113,10 @@ export async function reconcileCrm(
         ? new Date(cursor.getTime() - options.overlapMs)
         : new Date(now().getTime() - options.firstLookbackMs));
     let next: string | undefined;
-    for (let pages = 0; pages < options.maxPages; pages++) {
+    // Pages that moved the cursor past where this run found it: re-reading the overlap counts for nothing,
+    // or more than maxPages of records changed within it would hold every run at the same place.
+    let ahead = 0;
+    for (;;) {
       const page = await source.page(object, since, next);
       const latest = await store.latestStages(source.provider, page.changes.map(recordOf));
       const { fresh, known, unmapped } = newChanges(page.changes, latest, options.stageMap);
@@ -109,6 +124,7 @@ export async function reconcileCrm(
         ? await store.store(
             source.provider,
             fresh.map((change) => storedLifecycleChange(change, options.stageMap)),
+            options.source ?? 'reconcile',
           )
         : { stored: 0, duplicates: 0 };
       if (page.cursor) await store.advance(source.provider, object, page.cursor);
@@ -116,8 +132,9 @@ export async function reconcileCrm(
       outcome.stored += saved.stored;
       outcome.known += known + saved.duplicates;
       outcome.unmapped += unmapped;
+      if (page.cursor && (!cursor || page.cursor > cursor)) ahead++;
       next = page.next;
-      if (!next) break;
+      if (!next || (!options.since && ahead >= options.maxPages)) break;
     }
   }
   return outcome;

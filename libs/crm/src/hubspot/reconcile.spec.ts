@@ -8,10 +8,12 @@ const TOKEN = 'pat-test-hubspot-token';
 describe('HubspotReconcileSource (against the local fake)', () => {
   const fake = new FakeHubspotApi({ accessToken: TOKEN });
   let source: HubspotReconcileSource;
+  let apiUrl = '';
   const since = new Date('2026-11-30T10:00:00Z');
 
   beforeAll(async () => {
     const { url } = await fake.start();
+    apiUrl = url;
     const api = new HubspotApiClient({
       apiUrl: url,
       accessToken: TOKEN,
@@ -103,5 +105,30 @@ describe('HubspotReconcileSource (against the local fake)', () => {
       }),
     ]);
     expect(second.next).toBeUndefined();
+  });
+
+  it("starts a new search at the last record read before paging past the search's result limit", async () => {
+    for (let i = 1; i <= 350; i++) {
+      fake.addDeal({ id: String(i), contactIds: [] });
+      fake.setStage('deal', String(i), 'closedwon', new Date(since.getTime() + i * 1000));
+    }
+    const api = new HubspotApiClient({ apiUrl, accessToken: TOKEN, externalIdProperty: 'x' });
+    const limited = new HubspotReconcileSource(api, { externalIdProperty: 'x', searchMaxResults: 250 });
+    const seen: string[] = [];
+    const nexts: (string | undefined)[] = [];
+    let next: string | undefined;
+    do {
+      const page = await limited.page('deal', since, next);
+      seen.push(...page.changes.map((change) => change.objectId));
+      next = page.next;
+      nexts.push(next);
+    } while (next);
+    // Pages 0 and 100, then a search from deal 200's time (it is read again), paged on from there.
+    const restartAt = since.getTime() + 200_000;
+    expect(nexts).toEqual(['100', `from:${restartAt}`, `from:${restartAt}/100`, undefined]);
+    expect(new Set(seen).size).toBe(350);
+    expect(seen.filter((id) => id === '200')).toHaveLength(2);
+    const searches = fake.requests().filter((r) => r.path === '/crm/v3/objects/deals/search');
+    expect(searches.every((r) => !r.body!.includes('"after":"300"'))).toBe(true);
   });
 });

@@ -13,6 +13,10 @@ import { STAGE_FIELD } from './parse-util';
 
 /** Records per search page: the search's maximum. */
 export const HUBSPOT_SEARCH_LIMIT = 100;
+/** HubSpot's search serves at most this many results of one query (paging further is a 400). */
+export const HUBSPOT_SEARCH_MAX_RESULTS = 10_000;
+/** A `next` that starts a new search from a last-modified time (ms) instead of paging on. */
+const RESTART = 'from:';
 /** Records per batch read with property history: HubSpot allows fewer with history than without (50). */
 export const HUBSPOT_HISTORY_BATCH = 50;
 
@@ -55,7 +59,8 @@ export class HubspotReconcileSource implements CrmReconcileSource {
 
   constructor(
     private readonly api: HubspotApiClient,
-    private readonly settings: { externalIdProperty: string },
+    /** `searchMaxResults`: HubSpot's 10,000 unless a test wants a restart sooner. */
+    private readonly settings: { externalIdProperty: string; searchMaxResults?: number },
   ) {}
 
   async page(object: string, since: Date, next?: string): Promise<ReconcilePage> {
@@ -63,27 +68,41 @@ export class HubspotReconcileSource implements CrmReconcileSource {
     const stageField = STAGE_FIELD[object as SweptObject]!;
     const portalId = (await this.api.accountDetails())?.portalId;
     if (!kind || !portalId) throw new Error(`HubSpot sweep: unknown object ${object} or portal id`);
+    // Past 10,000 results a new search starts at the last record read (what it reads again is known), its
+    // pages then named `from:<ms>/<after>`; `since` still bounds the stage times kept.
+    const [restartedAt, after] = next?.startsWith(RESTART)
+      ? next.slice(RESTART.length).split('/')
+      : [undefined, next];
+    const from = restartedAt ?? String(since.getTime());
     const properties = [stageField, kind.modified, ...(object === 'deal' ? ['pipeline'] : [])];
     if (object === 'contact') properties.push(this.settings.externalIdProperty);
     const found = await this.api.post<SearchAnswer>(`/crm/v3/objects/${kind.path}/search`, {
-      filterGroups: [
-        { filters: [{ propertyName: kind.modified, operator: 'GTE', value: String(since.getTime()) }] },
-      ],
+      filterGroups: [{ filters: [{ propertyName: kind.modified, operator: 'GTE', value: from }] }],
       sorts: [{ propertyName: kind.modified, direction: 'ASCENDING' }],
       properties,
       limit: HUBSPOT_SEARCH_LIMIT,
-      ...(next && { after: next }),
+      ...(after && { after }),
     });
     const records = (found?.results ?? []).flatMap((record) => {
       const id = textOf(record.id);
       return id ? [{ id, props: record.properties ?? {} }] : [];
     });
     const modified = records.map((r) => epochMs(r.props[kind.modified])).filter((ms) => ms !== undefined);
-    const after = textOf(found?.paging?.next?.after);
+    const more = textOf(found?.paging?.next?.after);
+    const last = modified.length ? Math.max(...modified) : undefined;
+    const max = this.settings.searchMaxResults ?? HUBSPOT_SEARCH_MAX_RESULTS;
+    const restart = more && Number(more) + HUBSPOT_SEARCH_LIMIT > max;
+    // 10,000 records modified in one millisecond would restart where they began: the run ends there.
+    const stuck = last === undefined || last <= Number(from);
+    const following = !restart
+      ? more && (restartedAt ? `${RESTART}${restartedAt}/${more}` : more)
+      : stuck
+        ? undefined
+        : `${RESTART}${last}`;
     const page: ReconcilePage = {
       changes: [],
-      ...(modified.length && { cursor: new Date(Math.max(...modified)) }),
-      ...(after && { next: after }),
+      ...(last !== undefined && { cursor: new Date(last) }),
+      ...(following && { next: following }),
     };
     const staged = records.filter((r) => textOf(r.props[stageField]) !== undefined);
     if (!staged.length) return page;
