@@ -3,6 +3,8 @@
  * timeout comes back as status 0 with its text. Every secret passed is replaced in what comes back (should a
  * platform or a proxy echo a token), so the exchange can be stored as it is.
  */
+import type { DestinationExchange, DestinationOutcome } from './destination';
+
 export interface PostJsonRequest {
   url: string;
   headers: Record<string, string>;
@@ -15,6 +17,23 @@ export interface PostJsonRequest {
 export type PostJsonResult =
   | { status: number; body: unknown; headers: Headers; durationMs: number }
   | { status: 0; error: string; durationMs: number };
+
+/**
+ * The exchange to record for a POST: a network error or timeout is transient (no answer to classify); an answer
+ * is classified by the platform's own rules.
+ */
+export function exchangeOf(
+  requestBody: unknown,
+  result: PostJsonResult,
+  classify: (answer: Extract<PostJsonResult, { headers: Headers }>) => DestinationOutcome,
+): DestinationExchange {
+  if ('error' in result) {
+    const outcome: DestinationOutcome = { kind: 'transient', message: result.error };
+    return { requestBody, status: 0, responseBody: undefined, durationMs: result.durationMs, outcome };
+  }
+  const { status, body: responseBody, durationMs } = result;
+  return { requestBody, status, responseBody, durationMs, outcome: classify(result) };
+}
 
 const REDACTED = '[redacted]';
 const MAX_TEXT_BODY = 4096;

@@ -4,7 +4,7 @@
  * (the token travels only in the header) and the classified answer; nothing throws for an answer.
  */
 import type { DestinationExchange } from '../destination';
-import { postJson, retryAfterMs } from '../post-json';
+import { exchangeOf, postJson, retryAfterMs } from '../post-json';
 import type { LinkedInEvent } from './build-event';
 import { classifyLinkedInResponse } from './errors';
 
@@ -40,24 +40,11 @@ export async function postLinkedInEvents(request: LinkedInRequest): Promise<Dest
     timeoutMs: request.timeoutMs ?? 10_000,
     secrets: [request.accessToken],
   });
-  if ('error' in result) {
-    return {
-      requestBody,
-      status: 0,
-      responseBody: undefined,
-      durationMs: result.durationMs,
-      outcome: { kind: 'transient', message: result.error },
-    };
-  }
-  return {
-    requestBody,
-    status: result.status,
-    responseBody: result.body,
-    durationMs: result.durationMs,
-    outcome: classifyLinkedInResponse(result.status, result.body, {
+  return exchangeOf(requestBody, result, (answer) =>
+    classifyLinkedInResponse(answer.status, answer.body, {
       apiVersion: request.apiVersion,
-      retryAfterMs: retryAfterMs(result.headers),
-      traceId: result.headers.get('x-li-uuid') ?? undefined,
+      retryAfterMs: retryAfterMs(answer.headers),
+      traceId: answer.headers.get('x-li-uuid') ?? undefined,
     }),
-  };
+  );
 }

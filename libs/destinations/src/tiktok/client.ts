@@ -5,7 +5,7 @@
  * answer; nothing throws for an answer.
  */
 import type { DestinationExchange } from '../destination';
-import { postJson, retryAfterMs } from '../post-json';
+import { exchangeOf, postJson, retryAfterMs } from '../post-json';
 import type { TikTokEvent, TikTokEventSource } from './build-event';
 import { classifyTikTokResponse } from './errors';
 
@@ -49,20 +49,7 @@ export async function postTikTokEvents(request: TikTokRequest): Promise<Destinat
     timeoutMs: request.timeoutMs ?? 10_000,
     secrets: [request.accessToken],
   });
-  if ('error' in result) {
-    return {
-      requestBody,
-      status: 0,
-      responseBody: undefined,
-      durationMs: result.durationMs,
-      outcome: { kind: 'transient', message: result.error },
-    };
-  }
-  return {
-    requestBody,
-    status: result.status,
-    responseBody: result.body,
-    durationMs: result.durationMs,
-    outcome: classifyTikTokResponse(result.status, result.body, retryAfterMs(result.headers)),
-  };
+  return exchangeOf(requestBody, result, (answer) =>
+    classifyTikTokResponse(answer.status, answer.body, retryAfterMs(answer.headers)),
+  );
 }
