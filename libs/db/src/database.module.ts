@@ -5,6 +5,7 @@ import { AdminRepository } from './admin.repository';
 import { ConsoleJourneysRepository } from './console-journeys.repository';
 import { ConsoleStatsRepository } from './console-stats.repository';
 import { DispatchRepository } from './dispatch.repository';
+import { DestinationRequestRepository } from './destination-request.repository';
 import { CrmReconcileRepository } from './crm-reconcile.repository';
 import { DatabaseHealthRepository } from './database-health.repository';
 import { ErasureRepository } from './erasure.repository';
@@ -44,6 +45,7 @@ const repositories = [
   LifecycleJoinRepository,
   LifecycleBatchRepository,
   DispatchRepository,
+  DestinationRequestRepository,
   AdminRepository,
   PipelineStatsRepository,
   DatabaseHealthRepository,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from './pg-pool';
+import { retryOnDeadlock } from './retry-on-deadlock';
 
 export interface QueuedDispatch {
   id: string;
@@ -237,30 +238,6 @@ export class DispatchRepository {
     );
   }
 
-  /** Accepted requests of a platform that processes later, whose outcome has not been read back (a day at most). */
-  async requestsAwaitingProcessing(
-    platform: string,
-    limit: number,
-  ): Promise<{ id: string; traceId: string }[]> {
-    const { rows } = await this.pool.query<{ id: string; trace_id: string }>(
-      `SELECT id, trace_id FROM destination_requests
-       WHERE platform = $1 AND outcome = 'accepted' AND trace_id IS NOT NULL
-         AND (processing_status IS NULL OR processing_status = 'PROCESSING')
-         AND created_at > now() - interval '1 day' AND created_at < now() - interval '30 seconds'
-       ORDER BY processing_checked_at NULLS FIRST, created_at LIMIT $2`,
-      [platform, limit],
-    );
-    return rows.map((row) => ({ id: row.id, traceId: row.trace_id }));
-  }
-
-  async recordProcessing(requestId: string, status: string, errors: ProcessingError[]): Promise<void> {
-    await this.pool.query(
-      `UPDATE destination_requests SET processing_status = $2, processing_errors = $3, processing_checked_at = now()
-       WHERE id = $1`,
-      [requestId, status.slice(0, 32), JSON.stringify(errors)],
-    );
-  }
-
   async pause(target: DestinationKey, tokenFingerprint: string, reason: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO destination_pauses (platform, destination, token_fingerprint, reason) VALUES ($1, $2, $3, $4)
@@ -290,28 +267,9 @@ export class DispatchRepository {
   }
 }
 
-export interface ProcessingError {
-  reason: string;
-  count: number;
-}
-
 export interface DestinationKey {
   platform: string;
   destination: string;
-}
-
-/**
- * Runs a statement again when Postgres chose it as a deadlock victim (it rolled back whole, so running it again
- * is safe): a send the platform accepted must not turn into a retry, which would send it twice.
- */
-async function retryOnDeadlock<T>(statement: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await statement();
-    } catch (error) {
-      if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
-    }
-  }
 }
 
 /** SQL: no other dispatch of the lifecycle event (the CTE `parked`) was sent or is still queued. */

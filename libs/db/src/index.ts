@@ -10,6 +10,7 @@ export * from './visitor-gone.error';
 export * from './lifecycle-relay.repository';
 export * from './webhook-inbox.repository';
 export * from './dispatch.repository';
+export * from './destination-request.repository';
 export * from './lifecycle-join.repository';
 export * from './lifecycle-batch.repository';
 export * from './admin.repository';

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DispatchRepository } from '@app/db';
+import { DestinationRequestRepository } from '@app/db';
 import { DestinationRegistry } from './destination-registry';
 
 /** How often accepted Google requests are read back, and how many per pass. */
@@ -19,7 +19,7 @@ export class GoogleRequestStatusPoller implements OnApplicationBootstrap, OnAppl
 
   constructor(
     private readonly destinations: DestinationRegistry,
-    private readonly dispatches: DispatchRepository,
+    private readonly requests: DestinationRequestRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,14 +40,14 @@ export class GoogleRequestStatusPoller implements OnApplicationBootstrap, OnAppl
   async poll(): Promise<number> {
     const google = this.destinations.google;
     if (!google) return 0;
-    const pending = await this.dispatches.requestsAwaitingProcessing('google', BATCH);
+    const pending = await this.requests.requestsAwaitingProcessing('google', BATCH);
     for (const { id, traceId } of pending) {
       const answer = await google.retrieveRequestStatus(traceId);
       if (answer.kind === 'status') {
-        await this.dispatches.recordProcessing(id, answer.status.state, answer.status.errors);
+        await this.requests.recordProcessing(id, answer.status.state, answer.status.errors);
       } else if (answer.outcome.kind === 'invalid_event') {
         // No status will ever come (validate-only or unknown request id): stop asking.
-        await this.dispatches.recordProcessing(id, 'UNKNOWN', [{ reason: answer.outcome.message, count: 0 }]);
+        await this.requests.recordProcessing(id, 'UNKNOWN', [{ reason: answer.outcome.message, count: 0 }]);
       }
     }
     return pending.length;
