@@ -1,5 +1,5 @@
 import type { JourneyRecord, RequestDetail } from '@app/db';
-import { html, Html, iso, pretty, when } from './html';
+import { html, Html, iso, when } from './html';
 import { layout, table } from './layout';
 import { dispatchPart, replayForm, statusBadge } from './parts';
 
@@ -36,7 +36,7 @@ export function timelineView(
       iso(form.submittedAt),
       form.eventName,
       form.keyTypes.join(', ') || '—',
-      html`<code>${pretty(form.dropped)}</code>`,
+      droppedValues(form.dropped),
     ]),
     'no forms',
   );
@@ -101,4 +101,11 @@ export function timelineView(
       }
     </section>`;
   return layout('journeys', `Journey ${journey.externalId}`, body);
+}
+
+/** Each dropped contact value as "field: reason" (never the value itself, which is not stored). */
+function droppedValues(dropped: unknown) {
+  const list = Array.isArray(dropped) ? (dropped as { field?: string; reason?: string }[]) : [];
+  if (!list.length) return 'none';
+  return list.map((entry) => html`<div><code>${entry.field ?? '?'}</code>: ${entry.reason ?? ''}</div>`);
 }
