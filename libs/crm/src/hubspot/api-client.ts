@@ -2,17 +2,12 @@
 // contacts (cached briefly; reads made together go out as batch reads, batch-read.ts), a deal's associated
 // contacts (v4 associations, paged), a contact's matching properties, the portal's company currency. Plain class over global fetch, no Nest. It never logs:
 // contact values and tokens must not reach a log line or an error message.
-import {
-  CrmApiError,
-  type CrmApiErrorDetails,
-  crmRequest,
-  type CrmHttpResponse,
-  parseRetryAfter,
-  RequestWindow,
-  textOf,
-} from '../api-http';
+import { crmRequest, parseRetryAfter, RequestWindow, textOf } from '../api-http';
 import { TtlCache } from '../ttl-cache';
 import { HUBSPOT_BATCH_LIMIT, readContactProperty, readDeals } from './batch-read';
+import { errorIds, HubspotApiError } from './api-errors';
+
+export { HubspotApiError, type HubspotApiErrorDetails } from './api-errors';
 import { Coalescer } from './coalescer';
 import { currencyOf, DEAL_PROPERTIES, HubspotDeal } from './deal';
 
@@ -49,22 +44,6 @@ export interface HubspotContact {
 export interface HubspotAccount {
   portalId?: string;
   companyCurrency?: string;
-}
-
-export interface HubspotApiErrorDetails extends CrmApiErrorDetails {
-  /** HubSpot's `correlationId`, for support tickets. */
-  correlationId?: string;
-}
-
-/** A failed HubSpot call. The message names the endpoint and status only, never contact data. */
-export class HubspotApiError extends CrmApiError {
-  readonly correlationId?: string;
-
-  constructor(message: string, details: HubspotApiErrorDetails) {
-    super(message, details);
-    this.name = 'HubspotApiError';
-    this.correlationId = details.correlationId;
-  }
 }
 
 /** The v4 maximum page size. */
@@ -288,14 +267,4 @@ export class HubspotApiClient {
       ...errorIds(response),
     });
   }
-}
-
-/** HubSpot's error ids: `correlationId`, and `category` (or `errorType` on rate limits). */
-function errorIds(response?: CrmHttpResponse): { correlationId?: string; category?: string } {
-  const info = (typeof response?.body === 'object' && response.body !== null ? response.body : {}) as Record<
-    string,
-    unknown
-  >;
-  const category = text(info.category) ?? text(info.errorType);
-  return { correlationId: text(info.correlationId), ...(category && { category }) };
 }
