@@ -4,9 +4,8 @@
 // `startAfter`/`startAfterId` paging from `meta`). Needs `Authorization: Bearer` (the token, when given)
 // and `Version: 2021-07-28`. Records every request; can be told to fail the next N requests (429 with
 // Retry-After, 401, 5xx).
-import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from './local-server';
 
 export interface FakeGoHighLevelOpportunity {
   id: string;
@@ -62,18 +61,15 @@ export class FakeGoHighLevelApi {
 
   async start(): Promise<{ url: string }> {
     const server = createServer((req, res) => this.handle(req, res));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const url = await listenLocally(server);
     this.server = server;
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    return { url };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   addOpportunity(opportunity: FakeGoHighLevelOpportunity): void {

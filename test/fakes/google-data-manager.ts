@@ -3,9 +3,7 @@
 // `GET /v1/requestStatus:retrieve`. Answers Google's error envelope, records every request (no bearer token,
 // client secret or refresh token in the record), and can be scripted to fail.
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   checkIngestBody,
   type FakeGoogleOptions,
@@ -15,6 +13,7 @@ import {
   scripted,
   TOKEN_FAILURES,
 } from './google-data-manager-answers';
+import { closeServer, listenLocally } from './local-server';
 
 export type { FakeGoogleOptions, GoogleFailureKind } from './google-data-manager-answers';
 
@@ -60,19 +59,15 @@ export class FakeGoogleDataManager {
         res.end(JSON.stringify(googleError(500, 'INTERNAL', 'fake crashed')));
       });
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const url = await listenLocally(server);
     this.server = server;
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return { url, tokenUrl: `${url}/token` };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** The next `times` requests to the endpoint `kind` belongs to (token or API) fail as `kind`. */

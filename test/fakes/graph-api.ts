@@ -4,9 +4,8 @@
 // Records every request (token kept out of query, body and headers), answers Meta's success or error
 // envelopes, and can be scripted to fail.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from './local-server';
 
 export type GraphEvent = Record<string, unknown>;
 export type GraphFailureKind = '500' | '429' | 'token190' | 'tooOld2804003' | 'unknownPixel';
@@ -181,18 +180,15 @@ export class FakeGraphApi {
         res.end(JSON.stringify({ error: { message: 'fake graph crashed', code: 1, is_transient: true } }));
       });
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const url = await listenLocally(server);
     this.server = server;
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    return { url };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** The next `count` event requests fail as `kind`. */

@@ -5,12 +5,11 @@
 // search (hubspot-search.ts), and the batch reads of deals, contacts (stage history included) and v4
 // deal→contact associations (hubspot-batch.ts, hubspot-associations.ts). Records every request; can be told to fail the next N.
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { associationsBatchAnswer, associationsPage, V4_MAX_LIMIT } from './hubspot-associations';
 import { batchReadAnswer } from './hubspot-batch';
 import { type HistoryEntry, postAnswer, recordStage, searchAnswer } from './hubspot-search';
+import { closeServer, listenLocally } from './local-server';
 
 export interface FakeHubspotContact {
   id: string;
@@ -84,19 +83,16 @@ export class FakeHubspotApi {
 
   async start(): Promise<{ url: string }> {
     const server = createServer((req, res) => this.handle(req, res));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const url = await listenLocally(server);
     this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = url;
     return { url: this.url };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   addContact(contact: FakeHubspotContact): void {

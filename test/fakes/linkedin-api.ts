@@ -2,9 +2,8 @@
 // and the OAuth refresh `POST /oauth/v2/accessToken`, on node:http, 127.0.0.1, random port. Answers LinkedIn's
 // statuses and error bodies, records every request (no `authorization`, the parsed body), can be scripted.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, FailureScript, listenLocally } from './local-server';
 
 export type LinkedInElement = Record<string, unknown>;
 export type LinkedInFailureKind =
@@ -69,8 +68,7 @@ export class FakeLinkedInApi {
   private recorded: RecordedLinkedInRequest[] = [];
   private tokenRecorded: RecordedTokenRequest[] = [];
   private accepted: LinkedInElement[] = [];
-  private failures: LinkedInFailureKind[] = [];
-  private failing?: { kind: LinkedInFailureKind; until: number };
+  private readonly failures = new FailureScript<LinkedInFailureKind>();
   private rejectWhere?: { predicate: (element: LinkedInElement) => boolean; mode: '422' | 'element' };
   private validTokens = new Set<string>();
   private revoked = false;
@@ -86,29 +84,25 @@ export class FakeLinkedInApi {
         res.end(JSON.stringify({ status: 500, message: 'fake linkedin crashed' }));
       });
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const url = await listenLocally(server);
     this.server = server;
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return { url, tokenUrl: `${url}/oauth/v2/accessToken` };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** The next `times` event requests fail as `kind`. */
   failNext(kind: LinkedInFailureKind, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(kind);
+    this.failures.failNext(kind, times);
   }
 
   /** Every event request fails as `kind` for the next `ms` milliseconds. */
   failFor(kind: LinkedInFailureKind, ms: number): void {
-    this.failing = { kind, until: Date.now() + ms };
+    this.failures.failFor(kind, ms);
   }
 
   /** The member revoked the app: every call is 401 REVOKED_ACCESS_TOKEN and refreshing is `invalid_grant`. */
@@ -149,8 +143,7 @@ export class FakeLinkedInApi {
     this.recorded = [];
     this.tokenRecorded = [];
     this.accepted = [];
-    this.failures = [];
-    this.failing = undefined;
+    this.failures.reset();
     this.rejectWhere = undefined;
     this.revoked = false;
     this.validTokens = new Set(this.options.accessToken ? [this.options.accessToken] : []);
@@ -199,9 +192,7 @@ export class FakeLinkedInApi {
     }
     record.elements = Array.isArray(record.body.elements) ? (record.body.elements as LinkedInElement[]) : [];
 
-    const failure =
-      this.failures.shift() ??
-      (this.failing && Date.now() < this.failing.until ? this.failing.kind : undefined);
+    const failure = this.failures.next();
     if (failure) {
       const { status, body } = ERRORS[failure];
       return answer(status, body, failure === 'throttled' ? { 'Retry-After': '2' } : {});

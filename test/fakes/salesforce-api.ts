@@ -5,9 +5,8 @@
 // the OpportunityContactRoles sub-query included; results past `pageSize` continue at `nextRecordsUrl`.
 // Records every request; can expire its tokens (401 INVALID_SESSION_ID) and fail the next N queries
 // (403 REQUEST_LIMIT_EXCEEDED, 429, 5xx).
-import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from './local-server';
 
 type Row = Record<string, unknown>;
 export type FakeSalesforceObject = 'Opportunity' | 'Contact' | 'Lead';
@@ -55,19 +54,16 @@ export class FakeSalesforceApi {
       req.on('data', (chunk: string) => (body += chunk));
       req.on('end', () => this.handle(req, res, body));
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const url = await listenLocally(server);
     this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = url;
     return { url: this.url };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** A record; `SystemModstamp` defaults to now. */

@@ -2,9 +2,8 @@
 // node:http, 127.0.0.1, random port. Answers like TikTok, errors included as HTTP 200 with a non-zero
 // `code`; records every request (headers without `access-token`, the parsed body) and can be scripted.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, FailureScript, listenLocally } from './local-server';
 
 export type TikTokEventRecord = Record<string, unknown>;
 /**
@@ -52,8 +51,7 @@ export class FakeTikTokApi {
   private server?: Server;
   private recorded: RecordedTikTokRequest[] = [];
   private accepted: TikTokEventRecord[] = [];
-  private failures: TikTokFailureKind[] = [];
-  private failing?: { kind: TikTokFailureKind; until: number };
+  private readonly failures = new FailureScript<TikTokFailureKind>();
   private rejectWhere?: (event: TikTokEventRecord) => boolean;
 
   constructor(private readonly options: FakeTikTokOptions = {}) {}
@@ -65,28 +63,25 @@ export class FakeTikTokApi {
         res.end(JSON.stringify({ code: 50000, message: 'fake tiktok crashed', request_id: requestId() }));
       });
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const url = await listenLocally(server);
     this.server = server;
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    return { url };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** The next `times` requests fail as `kind`. */
   failNext(kind: TikTokFailureKind, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(kind);
+    this.failures.failNext(kind, times);
   }
 
   /** Every request fails as `kind` for the next `ms` milliseconds. */
   failFor(kind: TikTokFailureKind, ms: number): void {
-    this.failing = { kind, until: Date.now() + ms };
+    this.failures.failFor(kind, ms);
   }
 
   /** A request holding any event that matches is refused whole with 40002, naming the first match. */
@@ -105,8 +100,7 @@ export class FakeTikTokApi {
   reset(): void {
     this.recorded = [];
     this.accepted = [];
-    this.failures = [];
-    this.failing = undefined;
+    this.failures.reset();
     this.rejectWhere = undefined;
   }
 
@@ -148,9 +142,7 @@ export class FakeTikTokApi {
     const data = Array.isArray(record.body.data) ? (record.body.data as TikTokEventRecord[]) : undefined;
     record.data = data ?? [];
 
-    const failure =
-      this.failures.shift() ??
-      (this.failing && Date.now() < this.failing.until ? this.failing.kind : undefined);
+    const failure = this.failures.next();
     if (failure === 'http500') return answer(500, 'Internal Server Error');
     if (failure) return reply(...MESSAGES[failure]);
     if (!record.hadAccessToken) return reply(40105, 'Access token is required.');
