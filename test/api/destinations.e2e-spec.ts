@@ -5,6 +5,7 @@ import { sha256Hex } from '@app/journey';
 import { FakeGoogleDataManager } from '../fakes/google-data-manager';
 import { FakeLinkedInApi } from '../fakes/linkedin-api';
 import { FakeTikTokApi } from '../fakes/tiktok-api';
+import { ADMIN_TOKEN } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 
 const GOOGLE = {
@@ -156,6 +157,33 @@ describe('destinations: Meta, Google Ads, TikTok and LinkedIn from one CRM chang
     const liEvent = linkedin.events().find((sent) => JSON.stringify(sent).includes('li-click-uuid-1'));
     expect(liEvent).toMatchObject({ conversion: 'urn:lla:llaPartnerConversion:104013' });
     expect(JSON.stringify(liEvent)).toContain(sha256Hex('li@example.com'));
+  });
+
+  it("sends a TikTok test event from the console's set-up page, and says LinkedIn has no test mode", async () => {
+    const basic = `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`;
+    const setup = await (
+      await fetch(`${t.api.url}/admin/setup`, { headers: { authorization: basic } })
+    ).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(setup)![1];
+    const post = (fields: Record<string, string>) =>
+      fetch(`${t.api.url}/admin/setup/test-event`, {
+        method: 'POST',
+        headers: {
+          authorization: basic,
+          'content-type': 'application/x-www-form-urlencoded',
+          'sec-fetch-site': 'same-origin',
+        },
+        body: new URLSearchParams({ csrf, ...fields }).toString(),
+      });
+    const answer = await post({ platform: 'tiktok', test_event_code: 'TT-TEST-1' });
+    expect((await answer.text()).replace(/\s+/g, ' ')).toContain('1 queued again');
+    const deadline = Date.now() + 10_000;
+    while (!tiktok.requests().some((request) => request.body.test_event_code === 'TT-TEST-1')) {
+      if (Date.now() > deadline) throw new Error('no TikTok test event');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const refused = await post({ platform: 'linkedin' });
+    expect((await refused.text()).replace(/\s+/g, ' ')).toContain('LinkedIn has no test mode');
   });
 
   it('sends a journey with only an fbclid to Meta alone; the others record "nothing to match on"', async () => {

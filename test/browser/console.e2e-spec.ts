@@ -130,7 +130,7 @@ suite('operator console in a real browser', () => {
 
   it('sends a Meta test event from the set-up page: the recent event again, to Meta alone, with the code', async () => {
     await page.goto(`${t.api.url}/admin/setup`);
-    await page.fill('input[aria-label="Meta test event code"]', 'TEST4242');
+    await page.fill('input[aria-label="meta test event code"]', 'TEST4242');
     await page.getByRole('button', { name: 'Send a test event' }).click();
     await page.locator('#replay-outcome').getByText('1 queued again').waitFor();
     for (let tries = 0; tries < 100; tries++) {

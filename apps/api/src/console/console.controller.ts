@@ -58,9 +58,12 @@ export class ConsoleController {
   @HttpCode(200)
   @UseGuards(ConsoleCsrfGuard)
   @ApiProduces('text/html')
-  @ApiOperation({ summary: 'Send a Meta test event: re-send a recent Meta event with a test event code' })
+  @ApiOperation({ summary: "Send a test event: re-send a platform's latest event in its test mode" })
   async testEvent(@Body() form: TestEventForm, @Res({ passthrough: true }) reply: FastifyReply) {
-    const outcome = await this.setup.sendMetaTestEvent(form.test_event_code || undefined);
+    const outcome = await this.setup.sendTestEvent(
+      form.platform ?? 'meta',
+      form.test_event_code || undefined,
+    );
     return sendPage(reply, replayOutcomeView(outcome, '/admin/setup'));
   }
 

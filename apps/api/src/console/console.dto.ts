@@ -78,6 +78,13 @@ export class ReplayForm extends CsrfForm {
 }
 
 export class TestEventForm extends CsrfForm {
+  @ApiPropertyOptional({ description: 'meta (default), google, tiktok or linkedin' })
+  @IsOptional()
+  @IsIn(['meta', 'google', 'tiktok', 'linkedin'], {
+    message: '$property must be meta, google, tiktok or linkedin',
+  })
+  platform?: string;
+
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()

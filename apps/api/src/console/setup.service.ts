@@ -8,7 +8,8 @@ import {
 } from '@app/config';
 import { StageMap } from '@app/crm';
 import { ConsoleJourneysRepository } from '@app/db';
-import { MAX_EVENT_AGE_MS } from '@app/journey';
+import { type Platform, SEND_WINDOW_MS } from '@app/destinations';
+import type { DispatchPlatform } from '@app/queues';
 import { ReplayOutcome, ReplayService } from '../admin/replay.service';
 import { InjectStageMap } from '../webhooks/stage-map.provider';
 
@@ -44,19 +45,31 @@ export class SetupService {
   }
 
   /**
-   * Meta only: re-sends the latest built Meta event young enough for Meta, to Meta alone, with a test event
-   * code (the one typed, else META_TEST_EVENT_CODE), through the replay service. Same event_id, so Meta's
-   * Test Events tab shows it without counting a second conversion.
+   * Re-sends the latest event built for one platform, to that platform alone, through the replay service, with
+   * the same event id (none of them counts it twice) in the platform's test mode:
+   * - Meta: the test code typed, else META_TEST_EVENT_CODE (required: it shows under Test events);
+   * - TikTok: the code typed, else TIKTOK_TEST_EVENT_CODE, else a plain re-send TikTok drops as a repeat;
+   * - Google: no per-request test code: GOOGLE_VALIDATE_ONLY validates only, else Google drops the repeated
+   *   transactionId (DUPLICATE_TRANSACTION_ID) after checking credentials, account and action;
+   * - LinkedIn: none (LinkedIn documents no test mode nor dedup of repeated API sends): refused.
    */
-  async sendMetaTestEvent(typedCode: string | undefined): Promise<ReplayOutcome | string> {
-    const code = typedCode || this.config.meta.testEventCode;
-    if (!this.config.meta.enabled) return 'Meta is not configured (META_PIXEL_ID, META_ACCESS_TOKEN)';
-    if (!code) return 'type a test event code (Events Manager → Test events) or set META_TEST_EVENT_CODE';
-    const recent = await this.journeys.recentBuiltEvent('meta', new Date(Date.now() - MAX_EVENT_AGE_MS));
-    if (!recent) return 'no Meta event built in the last 7 days to re-send: let one CRM change through first';
+  async sendTestEvent(platform: string, typedCode: string | undefined): Promise<ReplayOutcome | string> {
+    const setting = configuredDestinations(this.config).find((d) => d.platform === platform);
+    if (!setting?.enabled) return `${platform} is not configured`;
+    if (platform === 'linkedin') {
+      return 'LinkedIn has no test mode and does not drop repeated API sends: test with a separate conversion rule';
+    }
+    const code = typedCode || (platform === 'meta' ? this.config.meta.testEventCode : undefined);
+    if (platform === 'meta' && !code) {
+      return 'type a test event code (Events Manager → Test events) or set META_TEST_EVENT_CODE';
+    }
+    const windowMs = SEND_WINDOW_MS[platform as Platform];
+    const recent = await this.journeys.recentBuiltEvent(platform, new Date(Date.now() - windowMs));
+    if (!recent)
+      return `no ${platform} event built within its window to re-send: let one CRM change through first`;
     return this.replays.replay(
       { lifecycle_event_ids: [recent.lifecycle_event_id], test_event_code: code },
-      'meta',
+      platform as DispatchPlatform,
     );
   }
 }

@@ -21,26 +21,15 @@ export function setupView(s: Setup, csrf: string): Html {
           d.destination,
           d.enabled ? badge('enabled', 'ok') : badge('off', 'muted'),
           d.detail,
-          d.platform === 'meta' && d.enabled
-            ? html`<form class="inline" method="post" action="/admin/setup/test-event">
-                <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
-                <input
-                  name="test_event_code"
-                  placeholder="${s.metaTestEventCode ? 'META_TEST_EVENT_CODE' : 'TEST12345'}"
-                  size="14"
-                  maxlength="64"
-                  aria-label="Meta test event code"
-                />
-                <button type="submit">Send a test event</button>
-              </form>`
-            : d.enabled
-              ? html`<span class="muted">use a replay with the platform's test mode (not generic yet)</span>`
-              : '',
+          testEventCell(d, s, csrf),
         ]),
       )}
       <p class="muted">
-        Meta's test event re-sends the latest Meta event younger than 7 days, to Meta alone, with the test
-        code (same event_id: Meta does not count it twice). Secrets are never shown.
+        A test event re-sends the platform's latest event within its window, to that platform alone, with the
+        same event id (never counted twice): Meta under the test code (Test events), TikTok under the code
+        typed or TIKTOK_TEST_EVENT_CODE, Google validated only with GOOGLE_VALIDATE_ONLY (else Google drops
+        the repeated transactionId after checking the account and action). LinkedIn has no test mode: use a
+        separate conversion rule. Secrets are never shown.
       </p>
     </section>
     <section id="stage-map">
@@ -59,4 +48,33 @@ export function setupView(s: Setup, csrf: string): Html {
       )}
     </section>`;
   return layout('setup', 'Set-up', body);
+}
+
+/** The "send a test event" form of one destination (LinkedIn has no test mode; an off one has nothing). */
+function testEventCell(d: Setup['destinations'][number], s: Setup, csrf: string) {
+  if (!d.enabled) return '';
+  if (d.platform === 'linkedin')
+    return html`<span class="muted">no test mode: use a test conversion rule</span>`;
+  const placeholder =
+    d.platform === 'meta' && s.metaTestEventCode
+      ? 'META_TEST_EVENT_CODE'
+      : d.platform === 'google'
+        ? ''
+        : 'TEST12345';
+  return html`<form class="inline" method="post" action="/admin/setup/test-event">
+    <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
+    <input type="hidden" name="platform" value="${d.platform}" />
+    ${
+      d.platform === 'google'
+        ? ''
+        : html`<input
+            name="test_event_code"
+            placeholder="${placeholder}"
+            size="14"
+            maxlength="64"
+            aria-label="${d.platform} test event code"
+          />`
+    }
+    <button type="submit">Send a test event</button>
+  </form>`;
 }
