@@ -111,7 +111,12 @@ type Target = Parameters<DispatchStore['queueMany']>[0];
 export class InMemoryDispatchStore implements DispatchStore {
   readonly rows: (QueueInput & { id: string; platform: string; destination: string; jobId?: string })[] = [];
 
-  async queueMany({ platform, destination }: Target, inputs: QueueInput[]) {
+  async queueMany(
+    { platform, destination }: Target,
+    inputs: QueueInput[],
+    _testCode?: string,
+    jobId?: string,
+  ) {
     const mine = () =>
       this.rows.filter((row) => row.platform === platform && row.destination === destination);
     for (const input of inputs) {
@@ -127,13 +132,17 @@ export class InMemoryDispatchStore implements DispatchStore {
       const taken = mine().some(
         (row) => row.lifecycleEventId === input.lifecycleEventId || row.eventId === input.eventId,
       );
-      if (!taken) this.rows.push({ ...input, id: `c${this.rows.length + 1}`, platform, destination });
+      if (!taken) {
+        const carrier = input.status === 'queued' ? jobId : undefined;
+        this.rows.push({ ...input, id: `c${this.rows.length + 1}`, platform, destination, jobId: carrier });
+      }
     }
     return inputs.map((input) => {
       const owner =
         mine().find((row) => row.lifecycleEventId === input.lifecycleEventId) ??
         mine().find((row) => row.eventId === input.eventId)!;
-      return { id: owner.id, status: owner.status, lifecycleEventId: owner.lifecycleEventId };
+      const carrier = owner.jobId ?? null;
+      return { id: owner.id, status: owner.status, lifecycleEventId: owner.lifecycleEventId, jobId: carrier };
     });
   }
 

@@ -49,4 +49,26 @@ describe('handToDispatch', () => {
     await handToDispatch([], { id: '7', attemptsMade: 0 }, { store, enqueue });
     expect(enqueue).not.toHaveBeenCalled();
   });
+
+  it('hands rows inserted under its job id without claiming them again, and claims the rest', async () => {
+    const store = new InMemoryDispatchStore();
+    const input = (i: number) => ({
+      lifecycleEventId: `e${i}`,
+      eventId: `x${i}`,
+      eventName: 'Lead',
+      status: 'queued' as const,
+    });
+    await store.queueMany({ platform: 'meta', destination: 'account' }, [input(1)], undefined, '9-d0');
+    await store.queueMany({ platform: 'meta', destination: 'account' }, [input(2)]);
+    const claim = jest.spyOn(store, 'claimForJob');
+    const enqueued: [string[], string][] = [];
+    await handToDispatch(
+      [{ ...meta(['c1', 'c2']), claimed: ['c1'] }],
+      { id: '9', attemptsMade: 0 },
+      { store, enqueue: async (target, jobId) => enqueued.push([target.ids, jobId]) },
+    );
+    expect(claim).toHaveBeenCalledWith(['c2'], '9-d0');
+    expect(enqueued).toEqual([[['c1', 'c2'], '9-d0']]);
+    expect(store.rows.map((row) => row.jobId)).toEqual(['9-d0', '9-d0']);
+  });
 });

@@ -2,6 +2,16 @@ import type { DispatchStore } from './lifecycle-steps';
 import type { ToDispatch } from './record-batch';
 
 /**
+ * The dispatch job carrying a lifecycle job's queued rows for one platform: the lifecycle job's id + platform +
+ * attempt. Meta's keeps its earlier shape (jobs queued before the other platforms existed).
+ */
+export function dispatchJobId(job: { id?: string; attemptsMade: number }, platform: string): string {
+  return platform === 'meta'
+    ? `${job.id}-d${job.attemptsMade}`
+    : `${job.id}-${platform}-d${job.attemptsMade}`;
+}
+
+/**
  * Hands the batch's queued dispatches to one dispatch job per destination, on that platform's queue. Its id is
  * the lifecycle job's id + platform + attempt, so a re-run of the same attempt (a worker crash) adds the same job
  * again, which BullMQ ignores; dispatches another job already carries are left to it.
@@ -17,13 +27,19 @@ export async function handToDispatch(
   await Promise.all(
     toDispatch.map(async (target) => {
       if (!target.ids.length) return;
-      // Meta's job id keeps its earlier shape (jobs queued before the other platforms existed).
-      const jobId =
-        target.platform === 'meta'
-          ? `${job.id}-d${job.attemptsMade}`
-          : `${job.id}-${target.platform}-d${job.attemptsMade}`;
-      const claimed = await deps.store.claimForJob(target.ids, jobId);
-      if (claimed.length) await deps.enqueue({ ...target, ids: claimed }, jobId);
+      const jobId = dispatchJobId(job, target.platform);
+      // Rows inserted under this job id are carried already; only the others (a re-run) need claiming.
+      const carried = new Set(target.claimed ?? []);
+      const unclaimed = target.ids.filter((id) => !carried.has(id));
+      const claimed = [
+        ...target.ids.filter((id) => carried.has(id)),
+        ...(unclaimed.length ? await deps.store.claimForJob(unclaimed, jobId) : []),
+      ];
+      if (claimed.length)
+        await deps.enqueue(
+          { platform: target.platform, destination: target.destination, ids: claimed },
+          jobId,
+        );
     }),
   );
 }

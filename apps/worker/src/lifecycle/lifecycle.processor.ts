@@ -21,7 +21,7 @@ import { buildBatch } from './build-batch';
 import { CrmFactsReader } from './crm-facts';
 import { fetchBatch } from './fetch-batch';
 import { fetchJourneys, gateBatch } from './gate-batch';
-import { handToDispatch } from './hand-to-dispatch';
+import { dispatchJobId, handToDispatch } from './hand-to-dispatch';
 import { joinBatch } from './join-batch';
 import { leadIdSource } from './journey-context';
 import { LifecycleJoiner } from './lifecycle-joiner';
@@ -98,7 +98,11 @@ export class LifecycleProcessor extends WorkerHost implements OnApplicationBoots
       now,
       destinations: this.destinations.all,
     });
-    const toDispatch = await recordBatch(built, { store: this.dispatches, testEventCode }, outcomes);
+    const toDispatch = await recordBatch(
+      built,
+      { store: this.dispatches, testEventCode, jobIdFor: (platform) => dispatchJobId(job, platform) },
+      outcomes,
+    );
     await this.batch.setOutcomes(outcomes);
     for (const outcome of outcomes) {
       this.metrics.lifecycle.inc({ status: outcome.status, join_method: outcome.joinMethod ?? 'none' });

@@ -117,6 +117,22 @@ describe('recordBatch', () => {
     expect(again).toEqual([{ platform: 'google', destination: 'google-account', ids: ['c1'] }]);
   });
 
+  it('inserts queued rows under the dispatch job that will carry them (no second write to claim them)', async () => {
+    const store = new InMemoryDispatchStore();
+    const toDispatch = await recordBatch(
+      [built('e1', 'x-1', { meta: send('x-1'), tiktok: skip('nothing TikTok can match on') })],
+      { store, jobIdFor: (platform) => `5-${platform}-d0` },
+      [],
+    );
+    expect(toDispatch).toEqual([
+      { platform: 'meta', destination: 'meta-account', ids: ['c1'], claimed: ['c1'] },
+    ]);
+    expect(store.rows.map((row) => [row.platform, row.status, row.jobId])).toEqual([
+      ['meta', 'queued', '5-meta-d0'],
+      ['tiktok', 'skipped', undefined],
+    ]);
+  });
+
   it('keeps the invalid status when every destination refused the event as invalid', async () => {
     const outcomes: LifecycleOutcome[] = [];
     const reason = 'not sent: the event failed validation before sending (event_name_missing)';

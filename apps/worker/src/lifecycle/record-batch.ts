@@ -7,6 +7,8 @@ export interface ToDispatch {
   platform: string;
   destination: string;
   ids: string[];
+  /** Those of `ids` inserted already carried by this lifecycle job's dispatch job (no claim needed). */
+  claimed?: string[];
 }
 
 /** Reasons a destination's build gives for an event that failed validation (kept as the `invalid` status). */
@@ -20,7 +22,12 @@ const INVALID_PREFIX = 'not sent: the event failed validation';
  */
 export async function recordBatch(
   built: BuiltChange[],
-  deps: { store: Pick<DispatchStore, 'queueMany'>; testEventCode?: string },
+  deps: {
+    store: Pick<DispatchStore, 'queueMany'>;
+    testEventCode?: string;
+    /** The dispatch job that will carry a platform's newly queued rows (see handToDispatch). */
+    jobIdFor?: (platform: string) => string;
+  },
   outcomes: Outcomes,
 ): Promise<ToDispatch[]> {
   if (!built.length) return [];
@@ -65,21 +72,27 @@ export async function recordBatch(
         { platform: group.platform, destination: group.destination },
         group.rows.map((row) => row.input),
         deps.testEventCode,
+        deps.jobIdFor?.(group.platform),
       ),
     })),
   );
   for (const { group, owners } of written) {
     const { platform, destination, rows } = group;
     const ids: string[] = [];
+    const claimed: string[] = [];
+    const jobId = deps.jobIdFor?.(platform);
     rows.forEach(({ change, input }, i) => {
       const owner = owners[i];
       const owned = owner.lifecycleEventId === change.change.event.id;
       const list = results.get(change) ?? [];
       results.set(change, list);
       list.push({ status: owner.status, owned, reason: input.statusReason, platform });
-      if (owned && owner.status === 'queued') ids.push(owner.id);
+      if (owned && owner.status === 'queued') {
+        ids.push(owner.id);
+        if (jobId !== undefined && owner.jobId === jobId) claimed.push(owner.id);
+      }
     });
-    if (ids.length) toDispatch.push({ platform, destination, ids });
+    if (ids.length) toDispatch.push({ platform, destination, ids, ...(jobId !== undefined && { claimed }) });
   }
   for (const change of built) {
     const { event, visitorId, joinMethod } = change.change;
