@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --json] [-- --duration 15] [-- --events 10000] [-- --join-visitors 1000000]
+// npm run bench [-- --json] [-- --duration 10] [-- --rounds 3] [-- --api-processes 1] [-- --events 10000] [-- --join-visitors 1000000]
 //   [-- --join-lookups 20000] [-- --only ingest,pipeline,join] [-- --platforms meta,google,tiktok,linkedin]
 // Measures the project against baselines measured in the same run (ratios: machines are noisy) and prints
 // one row per figure: ingest (api vs bare node:http + pg), pipeline (signed HubSpot batches → fakes of the
@@ -20,7 +20,9 @@ const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const asJson = args.includes('--json');
-const duration = Number(option('--duration', 15));
+const duration = Number(option('--duration', 10));
+const rounds = Number(option('--rounds', 3));
+const apiProcesses = Number(option('--api-processes', process.env.API_PROCESSES ?? 1));
 const events = Number(option('--events', 10_000));
 const joinVisitors = Number(option('--join-visitors', 1_000_000));
 const joinLookups = Number(option('--join-lookups', 20_000));
@@ -58,19 +60,26 @@ function table(summary) {
   const rows = [['figure', 'project', 'baseline', 'ratio', 'target']];
   const { ingest, pipeline, join, rss_mb } = summary;
   if (ingest) {
-    rows.push(['ingest req/s', ingest.rps, ingest.baseline_rps, ingest.ratio, 'ratio >= 1.0']);
+    rows.push([
+      `ingest req/s (${ingest.processes} api proc, median of ${ingest.rounds})`,
+      ingest.rps,
+      ingest.baseline_rps,
+      ingest.ratio,
+      'ratio >= 1.0',
+    ]);
     rows.push(['ingest p99 ms', ingest.p99_ms, ingest.baseline_p99_ms, '', '<= 25']);
     rows.push(['ingest errors', ingest.errors, ingest.baseline_errors, '', '0']);
   }
   if (pipeline) {
     rows.push([
-      'pipeline events/s (jobs/s)',
+      'pipeline events/s sequential (jobs/s)',
       pipeline.events_per_s,
       pipeline.baseline_jobs_per_s,
       pipeline.ratio,
       '>= 2000',
     ]);
-    rows.push(['pipeline p95 receipt→Graph ms', pipeline.p95_ms, '', '', '<= 2000']);
+    rows.push(['pipeline p95 ms at 2000/s', pipeline.p95_ms, '', '', '<= 2000']);
+    rows.push(['pipeline p95 ms at 500/s', pipeline.p95_ms_at_500, '', '', '<= 1000']);
     // The lines above are Meta's (as before the other platforms); the same two figures for each other one.
     for (const [platform, d] of Object.entries(pipeline.destinations ?? {})) {
       if (platform === 'meta') continue;
@@ -82,7 +91,8 @@ function table(summary) {
         ratio,
         '>= 2000',
       ]);
-      rows.push([`pipeline ${platform} p95 ms`, d.p95_ms, '', '', '<= 2000']);
+      rows.push([`pipeline ${platform} p95 ms at 2000/s`, d.p95_ms, '', '', '<= 2000']);
+      rows.push([`pipeline ${platform} p95 ms at 500/s`, d.p95_ms_at_500, '', '', '<= 1000']);
     }
   }
   if (join) {
@@ -91,7 +101,7 @@ function table(summary) {
   }
   if (rss_mb.api !== undefined) rows.push(['api peak RSS MB', rss_mb.api, '', '', '<= 300']);
   if (rss_mb.worker !== undefined) rows.push(['worker peak RSS MB', rss_mb.worker, '', '', '<= 300']);
-  const widths = [30, 10, 10, 7, 12];
+  const widths = [38, 10, 10, 7, 12];
   return rows.map((row) => row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join(' ')).join('\n');
 }
 
@@ -99,7 +109,7 @@ async function main() {
   const summary = { machine: { cpus: os.cpus().length, load_before: os.loadavg()[0] }, rss_mb: {} };
   if (only.includes('ingest')) {
     summary.ingest = await withDatabase('ingest', (db) =>
-      benchIngest({ ...db, redisUrl, root, duration, log }),
+      benchIngest({ ...db, redisUrl, root, duration, rounds, processes: apiProcesses, log }),
     );
     summary.rss_mb.api = summary.ingest.rss_mb;
   }

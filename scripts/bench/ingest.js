@@ -1,5 +1,6 @@
 // Ingest figure of `npm run bench`: POST /v1/touchpoints with autocannon (50 connections) against a bare
-// node:http + pg server doing one INSERT per request into the same table shape, both in the same run.
+// node:http + pg server doing one INSERT per request into the same table shape, in alternating rounds of the
+// same run.
 'use strict';
 const { fork } = require('node:child_process');
 const { once } = require('node:events');
@@ -26,31 +27,27 @@ function load(url, headers, duration) {
   });
 }
 
-/** Runs the baseline, then the api, each for `duration` seconds, on the same (migrated) database. */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Runs the baseline and the api in alternating rounds (`rounds` of each, `duration` seconds per round) on the
+ * same (migrated) database, both servers up throughout, and reports the medians: load that comes and goes on a
+ * shared machine then weighs on both sides alike. `processes`: the api's API_PROCESSES.
+ */
 async function benchIngest({
   databaseUrl,
   redisUrl,
   queuePrefix,
   root,
-  duration = 15,
+  duration = 10,
+  rounds = 3,
+  processes = Number(process.env.API_PROCESSES ?? 1),
   log = () => undefined,
 }) {
-  log(`ingest baseline: node:http + pg, one INSERT per request (${duration} s, 50 connections)`);
   const basePort = await freePort();
   const baseline = fork(path.join(__dirname, 'baseline-server.js'), {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(basePort) },
   });
-  let base;
-  try {
-    await once(baseline, 'message');
-    base = await load(`http://127.0.0.1:${basePort}/`, { 'content-type': 'application/json' }, duration);
-  } finally {
-    const exited = once(baseline, 'exit');
-    baseline.kill();
-    await exited;
-  }
-
-  log(`ingest: POST /v1/touchpoints (${duration} s, 50 connections)`);
   const port = await freePort();
   const api = spawnService(root, 'api', {
     DATABASE_URL: databaseUrl,
@@ -62,27 +59,55 @@ async function benchIngest({
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX: queuePrefix,
+    API_PROCESSES: String(processes),
   });
+  const runs = { baseline: [], api: [] };
   try {
-    await waitForApi(api, `http://127.0.0.1:${port}`);
-    const ours = await load(
-      `http://127.0.0.1:${port}/v1/touchpoints`,
-      { 'content-type': 'application/json', 'x-api-key': KEY },
-      duration,
-    );
-    const errors = (result) => result.errors + result.non2xx;
+    await Promise.all([once(baseline, 'message'), waitForApi(api, `http://127.0.0.1:${port}`)]);
+    for (let round = 1; round <= rounds; round++) {
+      log(
+        `ingest round ${round}/${rounds}: baseline node:http + pg, one INSERT per request (${duration} s, 50 connections)`,
+      );
+      runs.baseline.push(
+        await load(`http://127.0.0.1:${basePort}/`, { 'content-type': 'application/json' }, duration),
+      );
+      log(
+        `ingest round ${round}/${rounds}: POST /v1/touchpoints, ${processes} api process(es) (${duration} s, 50 connections)`,
+      );
+      runs.api.push(
+        await load(
+          `http://127.0.0.1:${port}/v1/touchpoints`,
+          { 'content-type': 'application/json', 'x-api-key': KEY },
+          duration,
+        ),
+      );
+    }
+    const errors = (list) => list.reduce((sum, result) => sum + result.errors + result.non2xx, 0);
+    const rps = (list) => median(list.map((result) => result.requests.average));
+    const p99 = (list) => median(list.map((result) => result.latency.p99));
     return {
-      rps: Math.round(ours.requests.average),
-      baseline_rps: Math.round(base.requests.average),
-      ratio: +(ours.requests.average / base.requests.average).toFixed(2),
-      p50_ms: ours.latency.p50,
-      p99_ms: ours.latency.p99,
-      baseline_p99_ms: base.latency.p99,
-      errors: errors(ours),
-      baseline_errors: errors(base),
+      processes,
+      rounds,
+      rps: Math.round(rps(runs.api)),
+      baseline_rps: Math.round(rps(runs.baseline)),
+      ratio: +(rps(runs.api) / rps(runs.baseline)).toFixed(2),
+      p50_ms: median(runs.api.map((result) => result.latency.p50)),
+      p99_ms: p99(runs.api),
+      baseline_p99_ms: p99(runs.baseline),
+      errors: errors(runs.api),
+      baseline_errors: errors(runs.baseline),
+      runs: runs.api.map((result, i) => ({
+        rps: Math.round(result.requests.average),
+        p99_ms: result.latency.p99,
+        baseline_rps: Math.round(runs.baseline[i].requests.average),
+        baseline_p99_ms: runs.baseline[i].latency.p99,
+      })),
       rss_mb: peakRssMb(api.child.pid),
     };
   } finally {
+    const exited = once(baseline, 'exit');
+    baseline.kill();
+    await exited;
     await stopService(api);
   }
 }

@@ -48,8 +48,8 @@ const platformEnvs = (fakes) => ({
     GOOGLE_OAUTH_TOKEN_URL: `${fakes.google.url}/token`,
     GOOGLE_DATA_MANAGER_URL: fakes.google.url,
     GOOGLE_ADS_CUSTOMER_ID: GOOGLE.customerId,
-    // Both stages the run sends are mapped on every platform that maps names, so each gets every event.
-    GOOGLE_CONVERSION_ACTIONS: 'QualifiedLead=1111,DealWon=2222',
+    // The three stages the run sends are mapped on every platform that maps names, so each gets every event.
+    GOOGLE_CONVERSION_ACTIONS: 'QualifiedLead=1111,DealWon=2222,Schedule=3333',
   },
   tiktok: {
     TIKTOK_ACCESS_TOKEN: TIKTOK.accessToken,
@@ -58,7 +58,7 @@ const platformEnvs = (fakes) => ({
   },
   linkedin: {
     LINKEDIN_ACCESS_TOKEN: LINKEDIN.accessToken,
-    LINKEDIN_CONVERSION_RULES: 'QualifiedLead=104012,DealWon=104013',
+    LINKEDIN_CONVERSION_RULES: 'QualifiedLead=104012,DealWon=104013,Schedule=104014',
     LINKEDIN_API_URL: fakes.linkedin.url,
   },
 });

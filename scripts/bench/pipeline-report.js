@@ -168,7 +168,7 @@ function pipelineDetails(result) {
   }
   const done = result.stage_done_s;
   lines.push(
-    `burst: last event done at +s: stored ${done.stored}, relayed ${done.relayed}, joined ${done.queued}, ` +
+    `sequential: last event done at +s: stored ${done.stored}, relayed ${done.relayed}, joined ${done.queued}, ` +
       `at Graph ${done.graph}; seeding took ${result.seed_s} s`,
   );
   if (result.coverage) {
@@ -185,7 +185,7 @@ function pipelineDetails(result) {
       errors.map(([message, n]) => `; ${n}× ${message.slice(0, 200)}`).join(''),
   );
   lines.push(
-    `CPU seconds in both timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
+    `CPU seconds in the three timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
       `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
   );
   return lines;
@@ -197,8 +197,9 @@ function destinationLines(destinations) {
     const clicked =
       d.clicked === undefined ? 'see match keys' : `${d.clicked}/${d.clicked_expected} expected`;
     return (
-      `${platform}: ${d.received} events received, ${d.events_per_s} events/s (burst), receipt → request ` +
-      `p50/p95 ${d.p50_ms}/${d.p95_ms} ms paced (burst p95 ${d.burst_p95_ms}), ${d.duplicates} duplicates, ` +
+      `${platform}: ${d.received} events received, ${d.events_per_s} events/s (sequential), receipt → request ` +
+      `p50/p95 ${d.p50_ms}/${d.p95_ms} ms at 2000/s, ${d.p50_ms_at_500}/${d.p95_ms_at_500} ms at 500/s ` +
+      `(sequential p95 ${d.sequential_p95_ms}), ${d.duplicates} duplicates, ` +
       `${d.refused} refused, ${d.click_id} ${clicked}; ${d.requests} requests (${d.events_per_request} ` +
       `events/request, p50/p95 ${d.request_p50_ms}/${d.request_p95_ms} ms); dispatches ${JSON.stringify(d.statuses)}`
     );
