@@ -137,6 +137,9 @@ describe('HTTP conventions: a bodyless JSON request, and authentication before t
     const erase = await fetch(`${t.api.url}/v1/journeys/never-seen`, { method: 'DELETE', headers });
     expect(erase.status).toBe(404);
     await t.ingest('/v1/forms', { external_id: 'to-erase', email: 'erase@example.com' });
+    const read = await fetch(`${t.api.url}/v1/journeys/to-erase`, { method: 'GET', headers });
+    expect(read.status).toBe(200);
+    expect((await json(read)).external_id).toBe('to-erase');
     const erased = await fetch(`${t.api.url}/v1/journeys/to-erase`, { method: 'DELETE', headers });
     expect(erased.status).toBe(204);
   });

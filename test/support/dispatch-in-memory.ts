@@ -73,9 +73,9 @@ export class InMemoryDispatchSenderStore implements DispatchSenderStore {
 
 /**
  * A destination whose answers are scripted per request (`answer(payloads)`), recording every batch sent.
- * Payloads are `{ n: number }`; `validate` refuses `{ expired: true }` ones.
+ * Payloads are `{ n: number }`; `validate` refuses `{ expired: true }` and `{ invalid: true }` ones.
  */
-export class ScriptedDestination implements Destination<{ n: number; expired?: boolean }> {
+export class ScriptedDestination implements Destination<{ n: number; expired?: boolean; invalid?: boolean }> {
   readonly platform = 'test' as unknown as 'meta';
   readonly displayName = 'Test Ads';
   readonly accountId = 'account-1';
@@ -91,8 +91,9 @@ export class ScriptedDestination implements Destination<{ n: number; expired?: b
   build(): never {
     throw new Error('not used by the dispatcher');
   }
-  validate(payload: { expired?: boolean }) {
-    return payload.expired ? 'expired while waiting to be sent' : undefined;
+  validate(payload: { expired?: boolean; invalid?: boolean }) {
+    if (payload.expired) return 'expired while waiting to be sent';
+    return payload.invalid ? 'not sent: the event failed validation before sending (test)' : undefined;
   }
   async send(payloads: { n: number }[]): Promise<DestinationExchange> {
     this.sent.push(payloads.map((payload) => payload.n));

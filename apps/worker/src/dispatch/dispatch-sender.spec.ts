@@ -130,6 +130,21 @@ describe('DispatchSender (the dispatcher, with in-memory repositories)', () => {
     expect(store.status('old')).toMatchObject({ status: 'parked', lifecycle: 'expired' });
   });
 
+  it("parks an event its platform's validation refuses as invalid, without a request, and sends the rest of its batch", async () => {
+    const ids = seed(3);
+    store.add('bad', { n: 9, invalid: true });
+    const destination = new ScriptedDestination();
+    const results = await run(sender(), destination, [ids[0]!, 'bad', ids[1]!, ids[2]!]);
+    expect(results.bad).toEqual({ kind: 'parked' });
+    expect(destination.sent).toEqual([[0, 1, 2]]);
+    expect(store.status('bad')).toMatchObject({
+      status: 'parked',
+      reason: 'not sent: the event failed validation before sending (test)',
+      lifecycle: 'invalid',
+    });
+    expect(ids.map((id) => store.status(id).status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
   it('in dry-run mode records the request that would be sent and sends nothing', async () => {
     const ids = seed(2);
     const destination = new ScriptedDestination();
