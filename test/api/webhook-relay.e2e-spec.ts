@@ -95,3 +95,60 @@ describe('nothing lost while Redis is down: store, acknowledge, relay later', ()
     client.disconnect();
   });
 });
+
+describe('the relay wakes when a webhook is stored (LISTEN/NOTIFY), not at its next poll', () => {
+  let t: JourneyEnv;
+  let worker: ServiceProcess & { ready: Promise<void> };
+  beforeAll(async () => {
+    // A poll this slow would leave every change waiting for seconds: only the notification explains < 2 s.
+    t = await startJourneyEnv('relay_notify', {
+      HUBSPOT_CLIENT_SECRET: SECRET,
+      LIFECYCLE_RELAY_POLL_MS: '60000',
+    });
+    worker = startWorker(t.env);
+    await worker.ready;
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the start-up pass is over; it now sleeps
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await t?.close();
+  });
+
+  it('queues each stored change within 2 s of its acknowledgement', async () => {
+    for (const objectId of [11, 12, 13]) {
+      const body = JSON.stringify([
+        {
+          eventId: objectId,
+          subscriptionId: 2,
+          portalId: 62515,
+          appId: 3,
+          occurredAt: Date.now(),
+          subscriptionType: 'deal.propertyChange',
+          attemptNumber: 0,
+          objectId,
+          propertyName: 'dealstage',
+          propertyValue: 'closedwon',
+        },
+      ]);
+      const uri = `${t.api.url}/webhooks/hubspot`;
+      const response = await fetch(uri, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signHubspotV3({ uri, rawBody: body, clientSecret: SECRET }),
+        },
+        body,
+      });
+      expect(response.status).toBe(200);
+      const acknowledged = Date.now();
+      await until(async () => {
+        const { rows } = await t.sql.query(
+          'SELECT enqueued_at FROM lifecycle_events WHERE object_id = $1 AND enqueued_at IS NOT NULL',
+          [String(objectId)],
+        );
+        return rows[0];
+      }, 2000);
+      expect(Date.now() - acknowledged).toBeLessThan(2000);
+    }
+  });
+});

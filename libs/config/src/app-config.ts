@@ -44,6 +44,8 @@ export class AppConfig {
   readonly logLevel: string;
   readonly queuePrefix: string;
   readonly reconcileAfterMs: number;
+  /** The relay's fallback poll when no NOTIFY woke it (ms). */
+  readonly relayPollMs: number;
   /** How often unjoined lifecycle events are swept back through the whole join. */
   readonly unjoinedSweepMinutes: number;
   readonly meta: {
@@ -100,6 +102,7 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.queuePrefix = env.QUEUE_PREFIX;
     this.reconcileAfterMs = env.RECONCILE_AFTER_MS;
+    this.relayPollMs = env.LIFECYCLE_RELAY_POLL_MS;
     this.unjoinedSweepMinutes = env.UNJOINED_SWEEP_MINUTES;
     this.meta = {
       pixelId: env.META_PIXEL_ID,

@@ -259,6 +259,15 @@ export class Environment extends CrmEnvironment {
   @Min(1000)
   RECONCILE_AFTER_MS = 60_000;
 
+  /**
+   * How often the worker's relay looks for pending lifecycle events when nothing woke it (ms). Stored
+   * webhooks wake it at once (Postgres NOTIFY on commit); this catches every other path that re-pends events.
+   */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'LIFECYCLE_RELAY_POLL_MS must be an integer number of milliseconds' })
+  @Min(10)
+  LIFECYCLE_RELAY_POLL_MS = 200;
+
   /** Browser ingest calls (no X-Api-Key) one client IP may make per minute; past it, 429. */
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'INGEST_RATE_PER_IP_PER_MINUTE must be a whole number' })

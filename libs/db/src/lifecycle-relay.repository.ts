@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { PG_POOL } from './pg-pool';
+
+/** The Postgres channel a stored webhook notifies (on commit) so the relay queues its changes at once. */
+export const LIFECYCLE_PENDING_CHANNEL = 'lifecycle_pending';
+export const NOTIFY_LIFECYCLE_PENDING = `SELECT pg_notify('${LIFECYCLE_PENDING_CHANNEL}', '')`;
 
 /**
  * The outbox side of the inbox: pending lifecycle events not yet on the queue. Rows are claimed with
@@ -28,6 +32,41 @@ export interface RelayedJob {
 @Injectable()
 export class LifecycleRelayRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /**
+   * Calls `onPending` on each NOTIFY of a stored change, on one connection kept out of the pool. Returns a
+   * stop function. A lost connection (Postgres restarted) is reported through `onLost` and not retried
+   * here: the caller listens again on its next pass, and polls meanwhile.
+   */
+  async listenForPending(
+    onPending: () => void,
+    onLost: (error: Error) => void,
+  ): Promise<() => Promise<void>> {
+    const client: PoolClient = await this.pool.connect();
+    let released = false;
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      client.removeListener('notification', onPending);
+      client.release(error ?? true); // never back into the pool: it still LISTENs
+    };
+    client.on('notification', onPending);
+    client.once('error', (error: Error) => {
+      release(error);
+      onLost(error);
+    });
+    try {
+      await client.query(`LISTEN ${LIFECYCLE_PENDING_CHANNEL}`);
+    } catch (error) {
+      release(error as Error);
+      throw error;
+    }
+    return async () => {
+      if (released) return;
+      await client.query(`UNLISTEN ${LIFECYCLE_PENDING_CHANNEL}`).catch(() => undefined);
+      release();
+    };
+  }
 
   async relayBatch(
     limit: number,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
+import { NOTIFY_LIFECYCLE_PENDING } from './lifecycle-relay.repository';
 import { PG_POOL } from './pg-pool';
 import type { ChangeSource, StoredLifecycleChange } from '@app/crm';
 
@@ -99,6 +100,9 @@ export class WebhookInboxRepository {
         }
       }
       const { linked, repended } = await this.applyIdentities(client, identities);
+      // Wakes the worker's relay when this commits (Postgres delivers a NOTIFY only on commit), so a change
+      // is queued within milliseconds instead of at the relay's next poll.
+      if (stored || repended) await client.query(NOTIFY_LIFECYCLE_PENDING);
       await client.query('COMMIT');
       return { deliveryId, stored, duplicates: events.length - stored, linked, repended };
     } catch (error) {
