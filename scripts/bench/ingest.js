@@ -6,6 +6,7 @@ const { fork } = require('node:child_process');
 const { once } = require('node:events');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { Client } = require('pg');
 const { freePort, peakRssMb, spawnService, stopService, waitForApi } = require('./services.js');
 
 const UA =
@@ -62,6 +63,11 @@ async function benchIngest({
     API_PROCESSES: String(processes),
   });
   const runs = { baseline: [], api: [] };
+  // WAL the api's rounds wrote per accepted touchpoint (visitor upsert included): docs/scaling.md's write rate.
+  const sql = new Client({ connectionString: databaseUrl });
+  await sql.connect();
+  const walLsn = async () => (await sql.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn;
+  let walBytes = 0;
   try {
     await Promise.all([once(baseline, 'message'), waitForApi(api, `http://127.0.0.1:${port}`)]);
     for (let round = 1; round <= rounds; round++) {
@@ -74,6 +80,7 @@ async function benchIngest({
       log(
         `ingest round ${round}/${rounds}: POST /v1/touchpoints, ${processes} api process(es) (${duration} s, 50 connections)`,
       );
+      const before = await walLsn();
       runs.api.push(
         await load(
           `http://127.0.0.1:${port}/v1/touchpoints`,
@@ -81,6 +88,11 @@ async function benchIngest({
           duration,
         ),
       );
+      const { rows } = await sql.query('SELECT pg_wal_lsn_diff($1, $2)::float8 AS bytes', [
+        await walLsn(),
+        before,
+      ]);
+      walBytes += rows[0].bytes;
     }
     const errors = (list) => list.reduce((sum, result) => sum + result.errors + result.non2xx, 0);
     const rps = (list) => median(list.map((result) => result.requests.average));
@@ -102,9 +114,13 @@ async function benchIngest({
         baseline_rps: Math.round(runs.baseline[i].requests.average),
         baseline_p99_ms: runs.baseline[i].latency.p99,
       })),
+      wal_bytes_per_touchpoint: Math.round(
+        walBytes / runs.api.reduce((sum, result) => sum + result.requests.total, 0),
+      ),
       rss_mb: peakRssMb(api.child.pid),
     };
   } finally {
+    await sql.end().catch(() => undefined);
     const exited = once(baseline, 'exit');
     baseline.kill();
     await exited;

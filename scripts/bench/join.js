@@ -218,6 +218,31 @@ async function load(client, p, perVisitor, log) {
   return Number(seconds(started));
 }
 
+/**
+ * Bytes on disk per row after the load (heap + TOAST, and each index, summed over touchpoints' partitions):
+ * the figures docs/scaling.md sizes Postgres from.
+ */
+async function storageSizes(client, visitors, touchpoints) {
+  const one = async (sql) => Number((await client.query(sql)).rows[0].bytes);
+  const leaves = (rel) => `SELECT relid FROM pg_partition_tree('${rel}') WHERE isleaf`;
+  const touchpointTable = await one(
+    `SELECT sum(pg_table_size(relid)) AS bytes FROM (${leaves('touchpoints')}) t`,
+  );
+  const { rows: indexes } = await client.query(
+    `SELECT c.relname AS name, (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree(c.oid)) AS bytes
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'touchpoints'::regclass`,
+  );
+  const per = (bytes, rows) => Math.round(bytes / rows);
+  return {
+    touchpoint_row: per(touchpointTable, touchpoints),
+    touchpoint_indexes: Object.fromEntries(
+      indexes.map((index) => [index.name, per(Number(index.bytes), touchpoints)]),
+    ),
+    visitor_row: per(await one(`SELECT pg_table_size('visitors') AS bytes`), visitors),
+    visitor_indexes: per(await one(`SELECT pg_indexes_size('visitors') AS bytes`), visitors),
+  };
+}
+
 function percentiles(samples) {
   const sorted = Float64Array.from(samples).sort();
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
@@ -234,7 +259,11 @@ async function benchJoin({ databaseUrl, log, visitors = 1e6, touchpointsPerVisit
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   log(`join: loading ${visitors} visitors, ${visitors * touchpointsPerVisitor} touchpoints with COPY`);
-  const loadS = await load(client, p, touchpointsPerVisitor, log).finally(() => client.end());
+  const loadS = await load(client, p, touchpointsPerVisitor, log);
+  const sizes = await storageSizes(client, visitors, visitors * touchpointsPerVisitor).finally(() =>
+    client.end(),
+  );
+  log(`join: storage per row (bytes): ${JSON.stringify(sizes)}`);
   log(`join: loaded in ${loadS} s; ${lookups} sequential lookups of each kind on one connection`);
   log(
     `join: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (a busy box inflates p99)`,
@@ -286,6 +315,7 @@ async function benchJoin({ databaseUrl, log, visitors = 1e6, touchpointsPerVisit
     // baseline p99 / project p99: 1 = as fast as a bare PK read; 0.5 = twice as slow as that floor
     ratio: Math.round((baseline.p99_ms / overall.p99_ms) * 100) / 100,
     by,
+    sizes,
   };
 }
 

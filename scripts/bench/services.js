@@ -36,6 +36,8 @@ function spawnService(root, name, env) {
       PATH: process.env.PATH ?? '',
       API_PROCESSES: process.env.API_PROCESSES ?? '1',
       WORKER_METRICS_PORT: '0',
+      // The heap cap the Dockerfile and `npm run start:*` give the services (their RSS is one of the figures).
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '--max-old-space-size=192',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -86,8 +86,10 @@ async function readCatalog(client: Client): Promise<Catalog> {
   const indexes = await client.query<DbIndex>(
     `SELECT t.relname AS table, i.relname AS name, x.indisunique AS unique, x.indisprimary AS primary,
             am.amname AS method, x.indpred IS NOT NULL OR x.indexprs IS NOT NULL AS "partialOrExpression",
+            -- key columns only: INCLUDE columns (a covering index) are invisible to Prisma's schema
             ARRAY(SELECT a.attname::text FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
+                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                  WHERE k.ord <= x.indnkeyatts ORDER BY k.ord) AS columns
      FROM pg_index x
      JOIN pg_class t ON t.oid = x.indrelid
      JOIN pg_class i ON i.oid = x.indexrelid
