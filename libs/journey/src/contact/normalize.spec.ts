@@ -164,9 +164,9 @@ st      | N.Y.                          | United States | ny
 st      | District of Columbia          | US            | dc
 st      | Puerto Rico                   | -             | pr
 st      | Northern Mariana Islands      | US            | mp
-st      | Québec                        | CA            | qc
-st      | Quebec                        | -             | qc
-st      | Newfoundland and Labrador     | Canada        | nl
+st      | Québec                        | CA            | québec
+st      | Quebec                        | -             | quebec
+st      | Newfoundland and Labrador     | Canada        | newfoundlandandlabrador
 st      | ON                            | CA            | on
 st      | Bavaria                       | DE            | bavaria
 st      | Île-de-France                 | FR            | îledefrance
@@ -242,7 +242,6 @@ ln      | ␣                             | -  | name is empty
 ct      | ...                           | -  | city is empty
 st      | Ontario                       | US | state is not a recognised US state
 st      | ZZ                            | US | state is not a recognised US state
-st      | California                    | CA | state is not a recognised Canadian province
 zp      | 1234                          | US | zip is not a valid US ZIP code
 zp      | 1                             | DE | zip is too short
 zp      | ␣-␣                           | -  | zip is too short

@@ -4,7 +4,7 @@
 // in their own files and are re-exported here.
 import { isEmail } from 'class-validator';
 import { normalizeCountry } from './country';
-import { CA_PROVINCES, US_STATES, caProvinceCode, usStateCode } from './regions';
+import { US_STATES, usStateCode } from './regions';
 import { clean, compactText, fail, ok, type NormalizeResult } from './text';
 
 export { normalizeCountry } from './country';
@@ -41,24 +41,21 @@ function addressCountry(country?: string): string | undefined {
   return c.ok ? c.value : undefined;
 }
 
-/** State: US/CA names map to their 2-letter code; elsewhere lowercase without punctuation, never truncated. */
+/**
+ * State: US names and abbreviations map to their 2-letter code; everywhere else (Canada included) Meta's
+ * documented rule: lowercase, no punctuation, special characters or spaces, UTF-8 letters kept, never truncated.
+ */
 export function normalizeState(raw: string, country?: string): NormalizeResult {
   const s = clean(raw);
   if (s === undefined) return fail('state is empty');
   const c = addressCountry(country);
   const v = compactText(s);
-  if (c === 'us' || c === 'ca' || c === undefined) {
-    const code =
-      c === 'us' ? usStateCode(s) : c === 'ca' ? caProvinceCode(s) : (usStateCode(s) ?? caProvinceCode(s));
+  if (c === 'us' || c === undefined) {
+    const code = usStateCode(s);
     if (code) return ok(code.toLowerCase());
-    // With a known US/CA country only real codes are useful to Meta.
+    // With the US known, only real codes are useful to Meta.
     if (c === 'us')
       return Object.hasOwn(US_STATES, v.toUpperCase()) ? ok(v) : fail('state is not a recognised US state');
-    if (c === 'ca') {
-      return Object.hasOwn(CA_PROVINCES, v.toUpperCase())
-        ? ok(v)
-        : fail('state is not a recognised Canadian province');
-    }
   }
   return v ? ok(v) : fail('state is empty');
 }
