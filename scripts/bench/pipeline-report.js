@@ -188,6 +188,8 @@ function pipelineDetails(result) {
     `CPU seconds in the three timed phases: api ${result.cpu_s.api}, worker ${result.cpu_s.worker}, ` +
       `Postgres backends of this database ${result.cpu_s.postgres ?? 'n/a'}`,
   );
+  if (result.redis_bytes_per_job)
+    lines.push(`Redis bytes per completed job (kept a day): ${JSON.stringify(result.redis_bytes_per_job)}`);
   return lines;
 }
 

@@ -214,6 +214,7 @@ async function benchPipeline({
       postgres: postgresCpuUsed(postgresBefore, postgresAfter),
     };
     const statuses = await dispatchStatuses(sql);
+    const redis_bytes_per_job = await jobMemory(root, redisUrl, queuePrefix).catch(() => undefined);
     const requests = await requestFigures(sql);
     const perDestination = Object.fromEntries(
       platforms.map((platform) => {
@@ -289,6 +290,7 @@ async function benchPipeline({
       stages: { sequential: meta.sequential.stages, paced: meta.steady.stages, at_500: meta.gentle.stages },
       stage_done_s: meta.sequential.stage_done_s,
       load_avg_1m: load.map((value) => +value.toFixed(1)),
+      redis_bytes_per_job,
       worker_errors: worker.errors(),
     };
   } finally {
@@ -300,6 +302,37 @@ async function benchPipeline({
       log(`pipeline: queues kept: ${error.message}`),
     );
   }
+}
+
+/**
+ * Redis memory a completed job keeps (MEMORY USAGE of its hash, averaged over up to 50 per queue), per queue:
+ * completed jobs stay a day (up to 100,000 per queue), so this sizes Redis (docs/scaling.md).
+ */
+async function jobMemory(root, redisUrl, prefix) {
+  const { Queue } = require('bullmq');
+  const Redis = require('ioredis');
+  const { DISPATCH_QUEUES, LIFECYCLE_QUEUE } = require(
+    path.join(root, 'dist/libs/queues/src/queue-names.js'),
+  );
+  const redis = new Redis(redisUrl);
+  const sizes = {};
+  try {
+    for (const name of [LIFECYCLE_QUEUE, DISPATCH_QUEUES.meta]) {
+      const queue = new Queue(name, { connection: { url: redisUrl }, prefix });
+      try {
+        const jobs = await queue.getJobs(['completed'], 0, 49);
+        const bytes = await Promise.all(
+          jobs.map((job) => redis.call('MEMORY', 'USAGE', `${prefix}:${name}:${job.id}`)),
+        );
+        if (bytes.length) sizes[name] = Math.round(bytes.reduce((a, b) => a + Number(b), 0) / bytes.length);
+      } finally {
+        await queue.close();
+      }
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return sizes;
 }
 
 /** The run's lifecycle and dispatch jobs (kept a day by the job options) go with the run. */
