@@ -5,7 +5,7 @@ import { bullConnection, RedisTarget } from './redis-client';
 import type { RedisUse } from './redis-connection';
 
 /** How long the shared cluster clients wait for the queues to close before they are cut. */
-const CLOSE_WAIT_MS = 10_000;
+const CLOSE_WAIT_MS = 5000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,20 +37,28 @@ export class BullConnections implements OnApplicationShutdown {
     this.queues.push(...queues);
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (!this.clusters.size) return;
-    // @nestjs/bullmq closes its queues (after their workers) in hooks Nest may run after this one: wait for
-    // them without holding the shutdown up, then close the clients.
-    void (async () => {
-      const deadline = Date.now() + CLOSE_WAIT_MS;
-      while (Date.now() < deadline && !this.queues.every((queue) => queue.closing)) await sleep(50);
-      await Promise.race([
-        Promise.allSettled(this.queues.map((queue) => queue.closing)),
-        sleep(Math.max(0, deadline - Date.now())),
-      ]);
-      await Promise.all(
-        [...this.clusters.values()].map((cluster) => cluster.quit().catch(() => cluster.disconnect())),
-      );
-    })();
+    // @nestjs/bullmq's queues (after their workers) close in modules Nest shuts down before this one, and the
+    // producers' own queues just before it (they depend on it: dependents go first). Waited for, within a bound.
+    const deadline = Date.now() + CLOSE_WAIT_MS;
+    while (Date.now() < deadline && !this.queues.every((queue) => queue.closing)) await sleep(20);
+    await Promise.race([
+      Promise.allSettled(this.queues.map((queue) => queue.closing)),
+      sleep(Math.max(0, deadline - Date.now())),
+    ]);
+    await Promise.all(
+      [...this.clusters.values()].map(async (cluster) => {
+        // QUIT waits for replies; an unreachable cluster is cut instead.
+        const quit = await Promise.race([
+          cluster.quit().then(
+            () => true,
+            () => false,
+          ),
+          sleep(1000).then(() => false),
+        ]);
+        if (!quit) cluster.disconnect();
+      }),
+    );
   }
 }

@@ -124,7 +124,9 @@ export class QueuesModule {
         ...bull.providers,
         {
           provide: DispatchProducer,
-          useFactory: () =>
+          // Depends on the connections, so Nest closes its queues before their shared cluster clients.
+          inject: [BullConnections],
+          useFactory: (connections: BullConnections) =>
             new DispatchProducer(
               perPlatform((name) =>
                 ownFailFastQueue(connections, config, name, reportOutageOnce(logger, 'replays')),
@@ -159,7 +161,9 @@ export class QueuesModule {
         ...bull.providers,
         {
           provide: LifecycleProducer,
-          useFactory: () =>
+          // Depends on the connections, so Nest closes its queue before their shared cluster clients.
+          inject: [BullConnections],
+          useFactory: (connections: BullConnections) =>
             new LifecycleProducer(
               ownFailFastQueue(connections, config, LIFECYCLE_QUEUE, () => undefined),
               true,
