@@ -5,6 +5,7 @@
 import { ADMIN_TOKEN, BROWSER_ORIGIN, CHROME_UA, json } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { PrivateRedisCluster, startRedisCluster } from '../support/redis-cluster';
+import { isCleanStop } from '../support/service-process';
 import {
   dealIds,
   deliveryBody,
@@ -107,5 +108,19 @@ describe('BullMQ and the app on Redis Cluster', () => {
     expect(limitKeys.some((key) => key.includes(':throttle:'))).toBe(true);
     expect(limitKeys.some((key) => key.includes(':tpcap:'))).toBe(true);
     expect(perNode.filter((keys) => keys.length > 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never ran a command across slots, and stops cleanly (shared cluster clients closed after the queues)', async () => {
+    // -c: follow the slot's owner, wherever the tag landed.
+    const beats = () => cluster.cli(cluster.ports[0], '-c', 'ZCARD', `{${t.env.QUEUE_PREFIX}}:worker-beats`);
+    expect(await beats()).toBe('1');
+    expect(isCleanStop(await t.worker.stop())).toBe(true);
+    expect(isCleanStop(await t.api.stop())).toBe(true);
+    // The worker removed its heartbeat on the way out (one MULTI in the tag's slot).
+    expect(await beats()).toBe('0');
+    // A healthy cluster is never reported down, not even while the clients first connect.
+    expect(t.worker.output() + t.api.output()).not.toMatch(
+      /CROSSSLOT|MOVED|ClusterAllFailedError|Redis unavailable/,
+    );
   });
 });
