@@ -16,6 +16,9 @@ export interface PrivateRedisCluster {
   nodes: string;
   /** One redis-cli command against one node (no -c: answers that node's own keys). */
   cli(port: number, ...args: string[]): Promise<string>;
+  /** SIGKILLs every node (an outage); `restart` brings them back, empty, with their slots (nodes.conf). */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,39 +37,21 @@ export async function startRedisCluster(masters = 3): Promise<PrivateRedisCluste
   const dir = mkdtempSync(join(tmpdir(), 'journey-redis-cluster-'));
   const allPorts = await distinctPorts(masters * 2);
   const ports = allPorts.slice(0, masters);
-  const children: ChildProcess[] = ports.map((port, i) =>
+  const spawnNode = (port: number, i: number) =>
     spawn(
       'redis-server',
       [
-        '--port',
-        String(port),
-        '--cluster-port',
-        String(allPorts[masters + i]),
-        '--bind',
-        '127.0.0.1',
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        join(dir, `nodes-${port}.conf`),
-        '--cluster-node-timeout',
-        '2000',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--maxmemory-policy',
-        'noeviction',
-        '--daemonize',
-        'no',
-        '--dir',
-        dir,
+        ...['--port', String(port), '--cluster-port', String(allPorts[masters + i]), '--bind', '127.0.0.1'],
+        ...['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)],
+        ...['--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no'],
+        ...['--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--dir', dir],
       ],
       { stdio: 'ignore' },
-    ),
-  );
+    );
+  let children: ChildProcess[] = ports.map(spawnNode);
   const cli = async (port: number, ...args: string[]) =>
     (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args])).stdout.trim();
-  const stop = async () => {
+  const kill = async () => {
     await Promise.all(
       children.map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -75,33 +60,42 @@ export async function startRedisCluster(masters = 3): Promise<PrivateRedisCluste
         await exited;
       }),
     );
+  };
+  const stop = async () => {
+    await kill();
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await waitFor(
-      async () => (await Promise.all(ports.map((port) => cli(port, 'PING')))).every((r) => r === 'PONG'),
-      'nodes to start',
-    );
-    await run('redis-cli', [
-      '--cluster',
-      'create',
-      ...ports.map((port) => `127.0.0.1:${port}`),
-      '--cluster-replicas',
-      '0',
-      '--cluster-yes',
-    ]);
-    await waitFor(
+  const clusterOk = () =>
+    waitFor(
       async () =>
         (await Promise.all(ports.map((port) => cli(port, 'CLUSTER', 'INFO')))).every((info) =>
           info.includes('cluster_state:ok'),
         ),
       'cluster_state:ok on every node',
     );
+  const answering = () =>
+    waitFor(
+      async () => (await Promise.all(ports.map((port) => cli(port, 'PING')))).every((r) => r === 'PONG'),
+      'nodes to start',
+    );
+  try {
+    await answering();
+    await run('redis-cli', [
+      ...['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`)],
+      ...['--cluster-replicas', '0', '--cluster-yes'],
+    ]);
+    await clusterOk();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { ports, nodes: ports.map((port) => `127.0.0.1:${port}`).join(','), cli, stop };
+  const restart = async () => {
+    await kill();
+    children = ports.map(spawnNode);
+    await answering();
+    await clusterOk();
+  };
+  return { ports, nodes: ports.map((port) => `127.0.0.1:${port}`).join(','), cli, kill, restart, stop };
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
