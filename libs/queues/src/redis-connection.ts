@@ -69,8 +69,8 @@ export function redisClusterOptions(url: string, nodes: RedisNode[], use: RedisU
       // BullMQ refuses a worker's (blocking) cluster connection unless commands may wait indefinitely.
       ...(use === 'worker' ? { maxRetriesPerRequest: null } : {}),
     },
-    // Managed clusters with TLS (ElastiCache) announce IPs their certificates do not name: connect by the
-    // name ioredis was given, as their guides advise.
+    // ioredis resolves a seed's name to an IP before connecting, and a TLS certificate names the host, not
+    // the IP: with TLS keep the name (ElastiCache's advice for cluster mode).
     ...(tls
       ? {
           dnsLookup: (address: string, callback: (error: null, address: string) => void) =>
