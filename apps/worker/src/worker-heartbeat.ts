@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { REDIS } from '@app/queues';
+import type { RedisClient } from '@app/queues';
 
 const INTERVAL_MS = 10_000;
 const FORGET_AFTER_MS = 24 * 3600_000;
@@ -11,7 +11,8 @@ const FORGET_AFTER_MS = 24 * 3600_000;
  * Each worker announces itself in Redis (`<prefix>:workers:<host>:<pid>`, expiring after 3 missed beats) so
  * operators and the api can tell whether any worker is alive; the timer also keeps the process running.
  * The beat also goes into one sorted set (`<prefix>:worker-beats`, member `<host>:<pid>`, score = ms), which
- * the api reads in one call (readiness, console) instead of scanning the keyspace.
+ * the api reads in one call (readiness, console) instead of scanning the keyspace. Both keys sit under the
+ * queue prefix, hash-tagged on a Redis Cluster, so each beat's MULTI stays in one slot.
  */
 @Injectable()
 export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,7 +23,7 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     config: AppConfig,
   ) {
     this.key = `${config.queuePrefix}:workers:${this.member}`;

@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { crmApiConfig, type CrmApiConfig, crmApiProblems } from './crm-environment';
 import { destinationProblems, type DestinationsConfig, destinationsConfig } from './destination-environment';
 import { Environment } from './environment';
+import { hashTaggedPrefix, parseRedisClusterNodes, type RedisNode } from './redis-environment';
 
 /** Thrown at start-up when the environment is unusable; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -38,11 +39,20 @@ function describe(errors: ValidationError[]): string[] {
 /** The validated, typed configuration shared by the api and the worker. Built once per process. */
 export class AppConfig {
   readonly databaseUrl: string;
+  /** One Redis server; with a cluster only its credentials and `rediss:` (TLS) are used. */
   readonly redisUrl: string;
+  /** REDIS_CLUSTER_NODES: seed nodes of a Redis Cluster, used instead of REDIS_URL's host when set. */
+  readonly redisClusterNodes?: RedisNode[];
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
+  /** BullMQ's prefix (also heartbeats): QUEUE_PREFIX, hash-tagged (`{bull}`) on a cluster unless it has a tag. */
   readonly queuePrefix: string;
+  /**
+   * Prefix of the app's own keys that must spread over a cluster (rate limits, touchpoint caps): QUEUE_PREFIX
+   * with no braces on a cluster (the queue's hash tag would pin them all to one slot), else QUEUE_PREFIX.
+   */
+  readonly keyPrefix: string;
   readonly reconcileAfterMs: number;
   /** The relay's fallback poll when no NOTIFY woke it (ms). */
   readonly relayPollMs: number;
@@ -100,7 +110,12 @@ export class AppConfig {
     this.port = env.PORT;
     this.host = env.HOST;
     this.logLevel = env.LOG_LEVEL;
-    this.queuePrefix = env.QUEUE_PREFIX;
+    this.redisClusterNodes = env.REDIS_CLUSTER_NODES
+      ? parseRedisClusterNodes(env.REDIS_CLUSTER_NODES)
+      : undefined;
+    // Without a cluster the keys stay as they were, so jobs queued before an upgrade are still found.
+    this.queuePrefix = this.redisClusterNodes ? hashTaggedPrefix(env.QUEUE_PREFIX) : env.QUEUE_PREFIX;
+    this.keyPrefix = this.redisClusterNodes ? env.QUEUE_PREFIX.replace(/[{}]/g, '') : env.QUEUE_PREFIX;
     this.reconcileAfterMs = env.RECONCILE_AFTER_MS;
     this.relayPollMs = env.LIFECYCLE_RELAY_POLL_MS;
     this.unjoinedSweepMinutes = env.UNJOINED_SWEEP_MINUTES;

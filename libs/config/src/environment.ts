@@ -20,8 +20,8 @@ import {
   GOHIGHLEVEL_ED25519_PUBLIC_KEY,
   GOHIGHLEVEL_RSA_PUBLIC_KEY,
 } from '@app/crm/gohighlevel/published-keys';
-import { CrmEnvironment } from './crm-environment';
 import { defaultPartnerAgent } from './partner-agent';
+import { RedisEnvironment } from './redis-environment';
 
 /** PEM keys are often passed on one line with literal "\n". */
 const pemFromEnv = ({ value }: { value: unknown }) =>
@@ -111,7 +111,7 @@ const isSalesforceOrgList = (value: unknown) =>
  * Every environment variable the services read, with SPEC's names and defaults. Validated once at start-up
  * (see loadConfig); nothing else in the code base reads process.env.
  */
-export class Environment extends CrmEnvironment {
+export class Environment extends RedisEnvironment {
   @Validates(isUrlWithProtocol(['postgres:', 'postgresql:']), 'must be a postgresql:// URL')
   DATABASE_URL = 'postgresql://postgres:postgres@127.0.0.1:5432/journey';
 
@@ -293,8 +293,4 @@ export class Environment extends CrmEnvironment {
     'must be a whole number of minutes, 1 or more',
   )
   UNJOINED_SWEEP_MINUTES = 15;
-
-  /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
-  @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ : -' })
-  QUEUE_PREFIX = 'bull';
 }

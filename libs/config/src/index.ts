@@ -4,3 +4,4 @@ export * from './destination-environment';
 export * from './integrations';
 export * from './retention-environment';
 export * from './crm-environment';
+export * from './redis-environment';

@@ -4,6 +4,7 @@ export * from './job-registry';
 export * from './producers';
 export * from './queue-names';
 export * from './queues.module';
+export * from './redis-client';
 export * from './redis-connection';
 export * from './redis.module';
 export * from './unjoined-sweep';

@@ -19,7 +19,8 @@ import {
   DispatchPlatform,
   LIFECYCLE_QUEUE,
 } from './queue-names';
-import { redisConnectionOptions, RedisUse } from './redis-connection';
+import { BullConnections } from './bull-connections';
+import { RedisUse } from './redis-connection';
 import { UNJOINED_SWEEP_JOB_OPTIONS, UNJOINED_SWEEP_QUEUE } from './unjoined-sweep';
 
 /** Each queue's job options: every producer of a queue, in either app, adds jobs with these. */
@@ -36,15 +37,24 @@ const JOB_OPTIONS = {
 type QueueName = keyof typeof JOB_OPTIONS;
 
 /** BullMQ's connection and prefix for the app, and its queues (exported: processors and readers inject them). */
-const registered = (config: AppConfig, use: RedisUse, names: QueueName[]) => {
+const registered = (connections: BullConnections, config: AppConfig, use: RedisUse, names: QueueName[]) => {
   const queues = BullModule.registerQueue(
     ...names.map((name) => ({ name, defaultJobOptions: JOB_OPTIONS[name] })),
   );
   const connection = BullModule.forRoot({
-    connection: redisConnectionOptions(config.redisUrl, use),
+    connection: connections.connection(use),
     prefix: config.queuePrefix,
   });
-  return { imports: [connection, queues], exports: [queues] };
+  // Closes shared cluster clients once these queues (and the app's own) have closed.
+  const closer = {
+    provide: BullConnections,
+    inject: names.map((name) => getQueueToken(name)),
+    useFactory: (...registeredQueues: Queue[]) => {
+      connections.track(...registeredQueues);
+      return connections;
+    },
+  };
+  return { imports: [connection, queues], exports: [queues], providers: [closer] };
 };
 
 /** Logs the first error of an outage once (without a listener an 'error' event would crash the process). */
@@ -60,13 +70,19 @@ function reportOutageOnce(logger: Logger, what: string): (error: Error) => void 
  * A queue of a producer's own, on a connection that fails fast while Redis is down (an add rejects at once
  * instead of waiting), so a caller that must not wait never does.
  */
-function ownFailFastQueue<T>(config: AppConfig, name: QueueName, onError: (error: Error) => void): Queue<T> {
+function ownFailFastQueue<T>(
+  connections: BullConnections,
+  config: AppConfig,
+  name: QueueName,
+  onError: (error: Error) => void,
+): Queue<T> {
   const queue = new Queue<T>(name, {
-    connection: redisConnectionOptions(config.redisUrl, 'producer'),
+    connection: connections.connection('producer'),
     prefix: config.queuePrefix,
     defaultJobOptions: JOB_OPTIONS[name],
   });
   queue.on('error', onError);
+  connections.track(queue as Queue);
   return queue;
 }
 
@@ -95,17 +111,26 @@ export class QueuesModule {
    */
   static forApi(config: AppConfig): DynamicModule {
     const logger = new Logger(DispatchProducer.name);
-    const bull = registered(config, 'producer', [LIFECYCLE_QUEUE, ...Object.values(DISPATCH_QUEUES)]);
+    const connections = new BullConnections(config);
+    const bull = registered(connections, config, 'producer', [
+      LIFECYCLE_QUEUE,
+      ...Object.values(DISPATCH_QUEUES),
+    ]);
     return {
       module: QueuesModule,
       global: true,
       imports: bull.imports,
       providers: [
+        ...bull.providers,
         {
           provide: DispatchProducer,
-          useFactory: () =>
+          // Depends on the connections, so Nest closes its queues before their shared cluster clients.
+          inject: [BullConnections],
+          useFactory: (connections: BullConnections) =>
             new DispatchProducer(
-              perPlatform((name) => ownFailFastQueue(config, name, reportOutageOnce(logger, 'replays'))),
+              perPlatform((name) =>
+                ownFailFastQueue(connections, config, name, reportOutageOnce(logger, 'replays')),
+              ),
               true,
             ),
         },
@@ -120,7 +145,8 @@ export class QueuesModule {
    * outage itself).
    */
   static forWorker(config: AppConfig): DynamicModule {
-    const bull = registered(config, 'worker', [
+    const connections = new BullConnections(config);
+    const bull = registered(connections, config, 'worker', [
       LIFECYCLE_QUEUE,
       ...Object.values(DISPATCH_QUEUES),
       UNJOINED_SWEEP_QUEUE,
@@ -132,11 +158,14 @@ export class QueuesModule {
       global: true,
       imports: bull.imports,
       providers: [
+        ...bull.providers,
         {
           provide: LifecycleProducer,
-          useFactory: () =>
+          // Depends on the connections, so Nest closes its queue before their shared cluster clients.
+          inject: [BullConnections],
+          useFactory: (connections: BullConnections) =>
             new LifecycleProducer(
-              ownFailFastQueue(config, LIFECYCLE_QUEUE, () => undefined),
+              ownFailFastQueue(connections, config, LIFECYCLE_QUEUE, () => undefined),
               true,
             ),
         },

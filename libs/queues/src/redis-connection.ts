@@ -1,4 +1,6 @@
 import type { RedisOptions } from 'bullmq';
+import type { ClusterOptions } from 'ioredis';
+import type { RedisNode } from '@app/config';
 
 /**
  * How a connection behaves while Redis is down, by use:
@@ -35,4 +37,49 @@ export function redisConnectionOptions(url: string, use: RedisUse): RedisConnect
     case 'worker':
       return { url };
   }
+}
+
+/** Seed nodes and options of an ioredis Cluster (REDIS_CLUSTER_NODES). */
+export interface ClusterConnection {
+  nodes: RedisNode[];
+  options: ClusterOptions;
+}
+
+/**
+ * The same behaviour on a Redis Cluster. ioredis wants each node's options under `redisOptions` and the
+ * offline queue, auto-pipelining and reconnects at the top level. REDIS_URL lends its user, password and
+ * `rediss:` (TLS) only: a cluster has no database number, and its hosts come from the nodes.
+ */
+export function redisClusterOptions(url: string, nodes: RedisNode[], use: RedisUse): ClusterConnection {
+  const {
+    url: credentialsUrl,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    retryStrategy,
+    ...nodeOptions
+  } = redisConnectionOptions(url, use);
+  const parsed = new URL(credentialsUrl);
+  const tls = parsed.protocol === 'rediss:';
+  const options: ClusterOptions = {
+    redisOptions: {
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...(tls ? { tls: {} } : {}),
+      ...nodeOptions,
+      // BullMQ refuses a worker's (blocking) cluster connection unless commands may wait indefinitely.
+      ...(use === 'worker' ? { maxRetriesPerRequest: null } : {}),
+    },
+    // ioredis resolves a seed's name to an IP before connecting, and a TLS certificate names the host, not
+    // the IP: with TLS keep the name (ElastiCache's advice for cluster mode).
+    ...(tls
+      ? {
+          dnsLookup: (address: string, callback: (error: null, address: string) => void) =>
+            callback(null, address),
+        }
+      : {}),
+  };
+  if (enableOfflineQueue !== undefined) options.enableOfflineQueue = enableOfflineQueue;
+  if (enableAutoPipelining) options.enableAutoPipelining = enableAutoPipelining;
+  if (retryStrategy) options.clusterRetryStrategy = (attempt) => retryStrategy(attempt);
+  return { nodes: nodes.map(({ host, port }) => ({ host, port })), options };
 }

@@ -7,9 +7,9 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Cluster } from 'ioredis';
 import { AppConfig } from '@app/config';
-import { redisConnectionOptions } from './redis-connection';
+import { createRedisClient, type RedisClient, type RedisTarget } from './redis-client';
 
 export const REDIS = Symbol('REDIS');
 const logger = new Logger('Redis');
@@ -18,9 +18,8 @@ const logger = new Logger('Redis');
  * A Redis client that fails fast: with the offline queue off, a command while Redis is down rejects at once
  * instead of hanging (an HTTP request must never wait on Redis). It keeps reconnecting in the background.
  */
-export function createFailFastRedis(url: string): Redis {
-  const { url: clientUrl, ...options } = redisConnectionOptions(url, 'client');
-  const client = new Redis(clientUrl, options);
+export function createFailFastRedis(target: RedisTarget): RedisClient {
+  const client = createRedisClient(target, 'client');
   let reported = false;
   client.on('error', (error) => {
     if (!reported) logger.warn(`Redis unavailable: ${error.message}`);
@@ -40,7 +39,7 @@ export function createFailFastRedis(url: string): Redis {
  */
 @Injectable()
 class RedisPolicyCheck implements OnApplicationBootstrap {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   onApplicationBootstrap(): void {
     void this.check(); // never delays start-up, even with Redis down
@@ -56,21 +55,26 @@ class RedisPolicyCheck implements OnApplicationBootstrap {
         });
       });
     }
-    const policy = await this.redis
-      .config('GET', 'maxmemory-policy')
-      .then((reply) => (reply as string[])[1])
-      .catch(() => undefined);
-    if (policy && policy !== 'noeviction') {
-      logger.warn(
-        `Redis maxmemory-policy is "${policy}": queued jobs can be evicted and lost. Set maxmemory-policy noeviction.`,
-      );
+    // On a cluster every master holds keys, so each one's policy matters.
+    const servers = this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis];
+    for (const server of servers) {
+      const policy = await server
+        .config('GET', 'maxmemory-policy')
+        .then((reply) => (reply as string[])[1])
+        .catch(() => undefined);
+      if (policy && policy !== 'noeviction') {
+        const where = servers.length > 1 ? ` on ${server.options.host}:${server.options.port}` : '';
+        logger.warn(
+          `Redis maxmemory-policy is "${policy}"${where}: queued jobs can be evicted and lost. Set maxmemory-policy noeviction.`,
+        );
+      }
     }
   }
 }
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -83,7 +87,7 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => createFailFastRedis(config.redisUrl),
+      useFactory: (config: AppConfig) => createFailFastRedis(config),
     },
     RedisCloser,
     RedisPolicyCheck,

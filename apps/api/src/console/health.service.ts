@@ -2,10 +2,10 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { AppConfig, configuredDestinations, DestinationSetting } from '@app/config';
 import { ConsoleStatsRepository, DatabaseHealthRepository } from '@app/db';
 import { DISPATCH_QUEUES, LIFECYCLE_QUEUE, REDIS } from '@app/queues';
+import type { RedisClient } from '@app/queues';
 import { WorkerBeat, workerProblem, WorkerPresence } from '../health/worker-presence';
 
 const TIMEOUT_MS = 1000;
@@ -59,7 +59,7 @@ export class ConsoleHealthService {
     private readonly presence: WorkerPresence,
     private readonly modules: ModuleRef,
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async health(): Promise<ConsoleHealth> {

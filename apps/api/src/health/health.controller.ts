@@ -1,9 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import type Redis from 'ioredis';
 import { DatabaseHealthRepository } from '@app/db';
 import { REDIS } from '@app/queues';
+import type { RedisClient } from '@app/queues';
 import { WorkerPresence } from './worker-presence';
 
 @ApiTags('health')
@@ -13,7 +13,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly database: DatabaseHealthRepository,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly workers: WorkerPresence,
   ) {}
 

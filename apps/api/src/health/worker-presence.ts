@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { REDIS } from '@app/queues';
+import type { RedisClient } from '@app/queues';
 
 /** A worker that has not beaten for this long counts as gone (its key also expires after 3 missed beats). */
 export const WORKER_STALE_MS = 30_000;
@@ -23,7 +23,7 @@ export class WorkerPresence {
   private readonly key: string;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     config: AppConfig,
   ) {
     this.key = `${config.queuePrefix}:worker-beats`;

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import type Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { REDIS } from '@app/queues';
+import type { RedisClient } from '@app/queues';
 import type { IngestRequest } from '../common/request-auth';
 import { FormService } from './form.service';
 import { IngestController } from './ingest.controller';
@@ -18,8 +18,8 @@ const MINUTE_MS = 60_000;
     // Per minute: servers per API key, browsers per client IP; counts shared through Redis by all processes.
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
-      useFactory: (config: AppConfig, redis: Redis) => ({
-        storage: new RedisThrottlerStorage(redis, config.queuePrefix),
+      useFactory: (config: AppConfig, redis: RedisClient) => ({
+        storage: new RedisThrottlerStorage(redis, config.keyPrefix),
         getTracker: (request) => ingestTracker(request as IngestRequest),
         throttlers: [
           {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/queues';
 
 interface ThrottlerStorageRecord {
   totalHits: number;
@@ -39,7 +39,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly increments: (...args: string[]) => Promise<[number, number, number, number]>;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
   ) {
     // A defined command runs as EVALSHA: the script is sent and compiled once, not with every request.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { REDIS } from '@app/queues';
+import type { RedisClient } from '@app/queues';
 
 const HOUR_MS = 3_600_000;
 
@@ -21,7 +21,7 @@ export class TouchpointCap {
   private readonly count: (key: string, ttlMs: string) => Promise<number>;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) redis: RedisClient,
     private readonly config: AppConfig,
   ) {
     // One EVALSHA per touchpoint: the count, and the key's expiry set by the hour's first touchpoint.
@@ -35,7 +35,7 @@ export class TouchpointCap {
   async allows(externalId: string, now = Date.now()): Promise<boolean> {
     const hour = Math.floor(now / HOUR_MS);
     const visitor = createHash('sha256').update(externalId).digest('hex').slice(0, 32);
-    const key = `${this.config.queuePrefix}:tpcap:${hour}:${visitor}`;
+    const key = `${this.config.keyPrefix}:tpcap:${hour}:${visitor}`;
     try {
       const count = await this.count(key, String(HOUR_MS + 60_000));
       return count <= this.config.limits.touchpointsPerVisitorPerHour;
