@@ -129,7 +129,13 @@ export function redisRestartDrill(label: string, replicas: Replicas = {}) {
       'reconcilers',
       t.workers.map((worker) => worker.output().match(/jobs missing from Redis[^"\n]*/g) ?? []),
     );
-    note('redis restart', await deliveryReport(t, ids));
+    const report = await deliveryReport(t, ids);
+    note('redis restart', report);
+    // Every api and worker lived through it (each worker reconnected rather than crashing).
+    expect(report.processes).toEqual({
+      apis: t.apis.map(() => 'running'),
+      workers: t.workers.map(() => 'running'),
+    });
     await expectExactlyOnce(t, ids);
   }, 85_000);
 }
