@@ -5,14 +5,23 @@ import { isDeepStrictEqual } from 'node:util';
 import Redis from 'ioredis';
 import { signHubspotV3 } from '@app/crm-testing';
 import { Json } from '../support/journey-env';
-import { PipelineEnv } from '../support/pipeline-env';
+import { PipelineEnv, workerOfGraphRequest } from '../support/pipeline-env';
+import type { ServiceProcess } from '../support/service-process';
 import { HUBSPOT_SECRET } from '../support/webhook-env';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Lands `externalId` and links every deal id to it (crm_links), so each change joins at `crm_link`. */
-export async function landWithDeals(t: PipelineEnv, externalId: string, dealIds: string[]): Promise<void> {
-  await t.landing(externalId);
+/**
+ * Lands `externalId` (with `form`, e.g. an email other destinations can match on) and links every deal id to
+ * it (crm_links), so each change joins at `crm_link`.
+ */
+export async function landWithDeals(
+  t: PipelineEnv,
+  externalId: string,
+  dealIds: string[],
+  form: Json = {},
+): Promise<void> {
+  await t.landing(externalId, form);
   await t.sql.query(
     `INSERT INTO crm_links (id, visitor_id, provider, object_type, crm_id)
      SELECT gen_random_uuid(), v.id, 'hubspot', 'deal', d FROM visitors v, unnest($2::text[]) d WHERE v.external_id = $1`,
@@ -46,9 +55,12 @@ export function deliveryBody(ids: string[], occurredAt = Date.now() - 60_000): s
   );
 }
 
-/** POSTs a body to /webhooks/hubspot, freshly signed (v3, current timestamp), as HubSpot does on each retry. */
-export function post(t: PipelineEnv, body: string): Promise<Response> {
-  const uri = `${t.api.url}/webhooks/hubspot`;
+/**
+ * POSTs a body to /webhooks/hubspot, freshly signed (v3, current timestamp), as HubSpot does on each retry;
+ * `replica` picks the api (modulo their number), as a load balancer would.
+ */
+export function post(t: PipelineEnv, body: string, replica = 0): Promise<Response> {
+  const uri = `${t.apis[replica % t.apis.length].url}/webhooks/hubspot`;
   return fetch(uri, {
     method: 'POST',
     headers: {
@@ -100,7 +112,7 @@ export interface Tally {
 export async function tally(t: PipelineEnv, ids: string[]): Promise<Tally> {
   const { rows } = await t.sql.query(
     `SELECT l.id, l.object_id, l.status, l.status_reason, c.event_id, l.enqueued_at, l.enqueue_count, l.job_id
-     FROM lifecycle_events l LEFT JOIN dispatches c ON c.lifecycle_event_id = l.id
+     FROM lifecycle_events l LEFT JOIN dispatches c ON c.lifecycle_event_id = l.id AND c.platform = 'meta'
      WHERE l.provider = 'hubspot' AND l.object_id = ANY($1)`,
     [ids],
   );
@@ -127,7 +139,7 @@ export async function deliveryReport(t: PipelineEnv, ids: string[]) {
   const uniqueAtGraph = new Set(atGraph.map((event) => event.event_id)).size;
   const { rows: capi } = await t.sql.query(
     `SELECT c.status, count(*)::int AS n FROM dispatches c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
-     WHERE l.provider = 'hubspot' AND l.object_id = ANY($1) GROUP BY c.status`,
+     WHERE c.platform = 'meta' AND l.provider = 'hubspot' AND l.object_id = ANY($1) GROUP BY c.status`,
     [ids],
   );
   const perObject: Record<string, number> = {};
@@ -149,17 +161,24 @@ export async function deliveryReport(t: PipelineEnv, ids: string[]) {
     capi: (
       await t.sql.query(
         `SELECT c.status, c.attempts, c.sent_at, r.outcome, r.response_status, r.event_count, r.created_at
-         FROM dispatches c LEFT JOIN destination_requests r ON r.id = c.request_id WHERE c.event_id = $1`,
+         FROM dispatches c LEFT JOIN destination_requests r ON r.id = c.request_id
+         WHERE c.platform = 'meta' AND c.event_id = $1`,
         [eventId],
       )
     ).rows,
   });
   return {
     processes: {
-      api: t.api.child.exitCode ?? t.api.child.signalCode ?? 'running',
-      worker: t.worker.child.exitCode ?? t.worker.child.signalCode ?? 'running',
+      apis: t.apis.map(exitOf),
+      workers: [...new Set([...t.workers, t.worker])].map(exitOf),
     },
     queues: { lifecycle: await queueCounts(t, 'lifecycle'), dispatch: await queueCounts(t, 'dispatch') },
+    // Per worker replica (its Graph API version tag): whether every worker took a share.
+    graphRequestsByWorker: t.graph.requests().reduce<Record<number, number>>((counts, request) => {
+      const worker = workerOfGraphRequest(request);
+      counts[worker] = (counts[worker] ?? 0) + 1;
+      return counts;
+    }, {}),
     missingAtGraph: await Promise.all(missing.slice(0, 5).map(detail)),
     doubledAtGraph: await Promise.all(doubled.slice(0, 5).map(detail)),
     lifecycleRows: rows.length,
@@ -183,6 +202,8 @@ export async function deliveryReport(t: PipelineEnv, ids: string[]) {
     ),
   };
 }
+
+const exitOf = (service: ServiceProcess) => service.child.exitCode ?? service.child.signalCode ?? 'running';
 
 /** Every change one lifecycle event and one CAPI event, all sent, each event_id at Graph. */
 const allSentOnce = (n: number) => ({
@@ -237,10 +258,10 @@ export interface Repeat {
 
 /**
  * The event_ids Graph accepted more than once, each checked against the one repeat a killed worker may cause:
- * the killed worker's request (one of the first `beforeRestart` Graph requests) was accepted, but no row was
- * marked sent with it (it was in flight: the worker died before its commit); the event then went once more,
- * identical (same event_id, event_name and payload, which Meta deduplicates), in the request that marked it
- * sent, from the restarted worker. Rows are tied to Graph requests by fbtrace_id (destination_requests.trace_id ==
+ * the killed worker's request (one of the first `beforeRestart` Graph requests, those before the kill) was
+ * accepted, but no row was marked sent with it (it was in flight: the worker died before its commit); the
+ * event then went once more, identical (same event_id, event_name and payload, which Meta deduplicates), in
+ * the request that marked it sent, from a restarted or surviving worker, after the kill. Rows are tied to Graph requests by fbtrace_id (destination_requests.trace_id ==
  * the fake's answer). Any other repeat (two sends by one worker, a different payload, three carriers) has a
  * `problem`.
  */
@@ -253,7 +274,7 @@ export async function repeatsAtGraph(
     `SELECT c.event_id, c.event_name, c.payload, l.object_id, r.trace_id AS fbtrace_id
      FROM dispatches c JOIN lifecycle_events l ON l.id = c.lifecycle_event_id
      LEFT JOIN destination_requests r ON r.id = c.request_id
-     WHERE l.provider = 'hubspot' AND l.object_id = ANY($1)`,
+     WHERE c.platform = 'meta' AND l.provider = 'hubspot' AND l.object_id = ANY($1)`,
     [ids],
   );
   const committed = new Set(rows.map((row) => row.fbtrace_id as string | null).filter(Boolean));
@@ -289,7 +310,7 @@ export async function repeatsAtGraph(
         : carriers.some((carrier) => !carrier.same_event)
           ? 'the copies differ (event_name or payload)'
           : sending.length !== 1 || sending[0].request < beforeRestart
-            ? 'not marked sent by a request of the restarted worker'
+            ? 'not marked sent by a request after the kill'
             : !others[0].in_flight
               ? 'its other request was not one the killed worker had in flight'
               : undefined;

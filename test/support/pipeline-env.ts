@@ -3,7 +3,7 @@ import { signHubspotV3 } from '@app/crm-testing';
 import { FakeGraphApi } from '../fakes/graph-api';
 import { FakeHubspotApi } from '../fakes/hubspot-api';
 import { CHROME_UA, Json } from './journey-env';
-import { ServiceProcess, startWorker } from './service-process';
+import { ServiceProcess, startApi, startWorker } from './service-process';
 import { HUBSPOT_SECRET, startWebhookEnv, WebhookEnv } from './webhook-env';
 
 export const PIXEL_ID = '1234567890123';
@@ -14,6 +14,10 @@ export interface PipelineEnv extends WebhookEnv {
   graph: FakeGraphApi;
   hubspot: FakeHubspotApi;
   worker: ServiceProcess;
+  /** Every api replica, `api` first: all on the one database and queue prefix. */
+  apis: ServiceProcess[];
+  /** Every worker replica started with the env, `worker` first (a test that replaces `worker` adds none). */
+  workers: ServiceProcess[];
   /** A landing with fbclid + a form: the journey a later CRM change should join. */
   landing(externalId: string, form?: Json, touch?: Json): Promise<void>;
   hubspotChange(
@@ -27,9 +31,20 @@ export interface PipelineEnv extends WebhookEnv {
   settled(objectId: string, statuses?: string[]): Promise<Json>;
 }
 
+/** How many api and worker processes share the database and queue prefix (one of each by default). */
+export interface Replicas {
+  apis?: number;
+  workers?: number;
+}
+
+/** Worker replica `index` calls Graph as API version v24.<index>: the fake's log tells whose request it holds. */
+export const workerOfGraphRequest = (request: { version?: string }) =>
+  Number(/^v\d+\.(\d+)$/.exec(request.version ?? '')?.[1] ?? 0);
+
 export async function startPipelineEnv(
   label: string,
   extraEnv: Record<string, string> = {},
+  replicas: Replicas = {},
 ): Promise<PipelineEnv> {
   const graph = new FakeGraphApi({ accessToken: META_TOKEN, pixelIds: [PIXEL_ID] });
   const hubspot = new FakeHubspotApi({ accessToken: HUBSPOT_TOKEN });
@@ -42,13 +57,19 @@ export async function startPipelineEnv(
     HUBSPOT_API_URL: hubspotUrl,
     ...extraEnv,
   });
-  const worker = startWorker(t.env);
-  await worker.ready;
+  const moreApis = await Promise.all(Array.from({ length: (replicas.apis ?? 1) - 1 }, () => startApi(t.env)));
+  const workers = Array.from({ length: replicas.workers ?? 1 }, (_, index) =>
+    startWorker(index ? { ...t.env, META_API_VERSION: `v24.${index}` } : t.env),
+  );
+  await Promise.all(workers.map((replica) => replica.ready));
+  const [worker] = workers;
   const closeJourneyEnv = t.close;
   const env: PipelineEnv = Object.assign(t, {
     graph,
     hubspot,
     worker,
+    apis: [t.api, ...moreApis],
+    workers,
     async landing(externalId: string, form: Json = {}, touch: Json = {}) {
       const landed = await t.ingest('/v1/touchpoints', {
         external_id: externalId,
@@ -122,8 +143,9 @@ export async function startPipelineEnv(
       }
     },
     close: async () => {
-      await env.worker.stop(); // the current one: a test may have replaced the first
-      if (env.worker !== worker) await worker.stop();
+      // The current worker too: a test may have replaced the first.
+      await Promise.all([...new Set([env.worker, ...workers])].map((replica) => replica.stop()));
+      await Promise.all(moreApis.map((api) => api.stop()));
       await closeJourneyEnv();
       await Promise.all([graph.stop(), hubspot.stop()]);
     },

@@ -154,11 +154,19 @@ export class LifecycleRelayRepository {
     }));
   }
 
-  /** Hands still-queued dispatches whose job is gone to a new dispatch job; returns those it took. */
-  async reassignDispatchJob(ids: string[], jobId: string): Promise<string[]> {
+  /**
+   * Hands still-queued dispatches whose job is gone to a new dispatch job; returns those it took. Only rows
+   * still carried by the job found gone: with several workers, another one's reconciler may have handed them
+   * to a job of its own a moment ago, and two live jobs for one event can send it twice (each worker's
+   * dispatcher reads it `queued`).
+   */
+  async reassignDispatchJob(gone: { id: string; jobId: string }[], jobId: string): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `UPDATE dispatches SET job_id = $2, updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id`,
-      [ids, jobId],
+      `UPDATE dispatches d SET job_id = $3, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[]) AS g(id, job_id)
+       WHERE d.id = g.id AND d.status = 'queued' AND COALESCE(d.job_id, d.id::text) = g.job_id
+       RETURNING d.id`,
+      [gone.map((row) => row.id), gone.map((row) => row.jobId), jobId],
     );
     return rows.map((row) => row.id);
   }

@@ -66,20 +66,23 @@ export class StaleWorkReconciler implements OnApplicationBootstrap, OnApplicatio
     await this.relay.repend(lost);
 
     const alive = new Map<string, (jobId: string) => Promise<boolean>>();
-    const orphans = new Map<string, { platform: DispatchPlatform; destination: string; ids: string[] }>();
+    const orphans = new Map<
+      string,
+      { platform: DispatchPlatform; destination: string; gone: { id: string; jobId: string }[] }
+    >();
     for (const row of await this.relay.staleQueuedDispatches(this.config.reconcileAfterMs, BATCH)) {
       const platform = (row.platform in DISPATCH_QUEUES ? row.platform : 'meta') as DispatchPlatform;
       if (!alive.has(platform)) alive.set(platform, this.aliveCheck(this.dispatchQueue(platform)));
       if (await alive.get(platform)!(row.jobId)) continue;
       const key = `${platform}:${row.destination}`;
-      const group = orphans.get(key) ?? { platform, destination: row.destination, ids: [] };
-      group.ids.push(row.id);
+      const group = orphans.get(key) ?? { platform, destination: row.destination, gone: [] };
+      group.gone.push({ id: row.id, jobId: row.jobId });
       orphans.set(key, group);
     }
     let redispatched = 0;
-    for (const { platform, destination, ids } of orphans.values()) {
-      const jobId = `${ids[0]}-r${Date.now()}`;
-      const claimed = await this.relay.reassignDispatchJob(ids, jobId);
+    for (const { platform, destination, gone } of orphans.values()) {
+      const jobId = `${gone[0].id}-r${Date.now()}`;
+      const claimed = await this.relay.reassignDispatchJob(gone, jobId);
       if (!claimed.length) continue;
       await this.dispatchProducer.enqueue(platform, destination, claimed, { jobId });
       redispatched += claimed.length;
