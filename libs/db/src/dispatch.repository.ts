@@ -110,34 +110,32 @@ export class DispatchRepository {
     testEventCode: string | null,
     jobId: string | null,
   ): Promise<OwnerRow[]> {
-    // The two lists per event travel as JSON: unnest would flatten a two-dimensional array.
+    // One JSON document for the batch: payloads travel once, as JSON, instead of as elements of a jsonb[]
+    // literal (every quote escaped again by the driver).
+    const batch = inputs.map((input, n) => ({
+      n,
+      lifecycle_event_id: input.lifecycleEventId,
+      event_id: input.eventId,
+      event_name: input.eventName,
+      payload: input.payload ?? null,
+      contributors: input.contributorVisitorIds ?? [],
+      known_keys: input.knownKeys ?? [],
+      status: input.status,
+      status_reason: input.statusReason?.slice(0, 1000) ?? null,
+    }));
     const { rows } = await this.pool.query<OwnerRow>(
       `INSERT INTO dispatches (id, lifecycle_event_id, platform, destination, event_id, event_name, status, status_reason,
          payload, test_event_code, contributor_visitor_ids, known_keys, job_id)
-       SELECT gen_random_uuid(), i.lifecycle_event_id, $9, $1, i.event_id, i.event_name, i.status, i.status_reason,
-         i.payload, $5,
+       SELECT gen_random_uuid(), i.lifecycle_event_id, $3, $1, i.event_id, i.event_name, i.status, i.status_reason,
+         i.payload, $4,
          ARRAY(SELECT jsonb_array_elements_text(i.contributors))::uuid[],
          ARRAY(SELECT jsonb_array_elements_text(i.known_keys))::varchar(32)[],
-         CASE WHEN i.status = 'queued' THEN $12 END
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[], $10::text[], $11::text[])
-         WITH ORDINALITY AS i(lifecycle_event_id, event_id, event_name, payload, contributors, known_keys, status,
-           status_reason, n)
+         CASE WHEN i.status = 'queued' THEN $5 END
+       FROM jsonb_to_recordset($2::jsonb) AS i(n int, lifecycle_event_id uuid, event_id text, event_name text,
+         payload jsonb, contributors jsonb, known_keys jsonb, status text, status_reason text)
        ORDER BY i.n ON CONFLICT DO NOTHING
        RETURNING id, status, lifecycle_event_id, event_id, job_id`,
-      [
-        destination,
-        inputs.map((input) => input.lifecycleEventId),
-        inputs.map((input) => input.eventId),
-        inputs.map((input) => input.eventName),
-        testEventCode,
-        inputs.map((input) => (input.payload === undefined ? null : JSON.stringify(input.payload))),
-        inputs.map((input) => JSON.stringify(input.contributorVisitorIds ?? [])),
-        inputs.map((input) => JSON.stringify(input.knownKeys ?? [])),
-        platform,
-        inputs.map((input) => input.status),
-        inputs.map((input) => input.statusReason?.slice(0, 1000) ?? null),
-        jobId,
-      ],
+      [destination, JSON.stringify(batch), platform, testEventCode, jobId],
     );
     return rows;
   }
@@ -201,8 +199,10 @@ export class DispatchRepository {
   }
 
   async byIds(ids: string[]): Promise<QueuedDispatch[]> {
+    // The columns the sender uses, not `*`: the rest (contributors, known keys, timestamps) would only be parsed.
     const { rows } = await this.pool.query<QueuedDispatch>(
-      'SELECT * FROM dispatches WHERE id = ANY($1::uuid[])',
+      `SELECT id, lifecycle_event_id, platform, destination, event_id, payload, test_event_code, status
+       FROM dispatches WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     return rows;
