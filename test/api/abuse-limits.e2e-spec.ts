@@ -1,7 +1,7 @@
 // Abuse resistance (issue 18): rate limits on the public ingest routes shared through Redis, the per-visitor
 // touchpoint cap, CSRF-safe admin writes, security headers on HTML pages and the development-secret warning.
 import { signHubspotV3 } from '@app/crm-testing';
-import { ADMIN_TOKEN, BROWSER_ORIGIN, CHROME_UA, INGEST_API_KEY, json } from '../support/journey-env';
+import { ADMIN_TOKEN, INGEST_API_KEY, json, touchpointFromBrowser } from '../support/journey-env';
 import { ServiceProcess, startApi } from '../support/service-process';
 import { HUBSPOT_SECRET, startWebhookEnv, WebhookEnv } from '../support/webhook-env';
 
@@ -23,18 +23,8 @@ describe('ingest rate limits and the per-visitor cap', () => {
     await t?.close();
   });
 
-  /** A browser call from `ip` (the api trusts X-Forwarded-For from loopback, as TRUST_PROXY's default says). */
   const fromBrowser = (ip: string, externalId: string, base = t.api.url) =>
-    fetch(`${base}/v1/touchpoints`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'text/plain',
-        origin: BROWSER_ORIGIN,
-        'user-agent': CHROME_UA,
-        'x-forwarded-for': ip,
-      },
-      body: JSON.stringify({ external_id: externalId, url: 'https://www.shop.test/' }),
-    });
+    touchpointFromBrowser(base, ip, externalId);
   const touchpointsOf = async (prefix: string) =>
     Number(
       (

@@ -3,7 +3,7 @@
 // Graph fake, the worker's heartbeat, the dashboard and the console — with every queue key under one hash tag
 // and the rate-limit keys spread over the masters; then the whole cluster is killed and restarted empty: the api
 // keeps acknowledging (fail-fast clients) and every change is still sent once.
-import { ADMIN_TOKEN, BROWSER_ORIGIN, CHROME_UA, json } from '../support/journey-env';
+import { ADMIN_TOKEN, json, touchpointFromBrowser } from '../support/journey-env';
 import { PipelineEnv, startPipelineEnv } from '../support/pipeline-env';
 import { PrivateRedisCluster, startRedisCluster } from '../support/redis-cluster';
 import { isCleanStop } from '../support/service-process';
@@ -41,17 +41,7 @@ describe('BullMQ and the app on Redis Cluster', () => {
     (await cluster.cli(port, '--scan', '--pattern', `*${t.env.QUEUE_PREFIX}*`)).split('\n').filter(Boolean);
 
   it('ingests touchpoints with the per-IP limit counted in the cluster', async () => {
-    const fromBrowser = (ip: string, externalId: string) =>
-      fetch(`${t.api.url}/v1/touchpoints`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'text/plain',
-          origin: BROWSER_ORIGIN,
-          'user-agent': CHROME_UA,
-          'x-forwarded-for': ip,
-        },
-        body: JSON.stringify({ external_id: externalId, url: 'https://www.shop.test/' }),
-      });
+    const fromBrowser = (ip: string, externalId: string) => touchpointFromBrowser(t.api.url, ip, externalId);
     const statuses: number[] = [];
     for (let i = 0; i < 2 * PER_IP; i++)
       statuses.push((await fromBrowser('198.51.100.7', `limited-${i}`)).status);

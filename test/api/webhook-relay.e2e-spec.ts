@@ -16,6 +16,33 @@ const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000)
   }
 };
 
+/** One signed HubSpot delivery: deal `objectId` moved to closedwon. */
+function deliverClosedWon(t: JourneyEnv, objectId: number): Promise<Response> {
+  const body = JSON.stringify([
+    {
+      eventId: objectId,
+      subscriptionId: 2,
+      portalId: 62515,
+      appId: 3,
+      occurredAt: Date.now(),
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId,
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+    },
+  ]);
+  const uri = `${t.api.url}/webhooks/hubspot`;
+  return fetch(uri, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signHubspotV3({ uri, rawBody: body, clientSecret: SECRET }),
+    },
+    body,
+  });
+}
+
 describe('nothing lost while Redis is down: store, acknowledge, relay later', () => {
   let redis: PrivateRedis;
   let t: JourneyEnv;
@@ -33,31 +60,7 @@ describe('nothing lost while Redis is down: store, acknowledge, relay later', ()
     await redis?.stop();
   });
 
-  const deliver = (objectId: number) => {
-    const body = JSON.stringify([
-      {
-        eventId: 1,
-        subscriptionId: 2,
-        portalId: 62515,
-        appId: 3,
-        occurredAt: Date.now(),
-        subscriptionType: 'deal.propertyChange',
-        attemptNumber: 0,
-        objectId,
-        propertyName: 'dealstage',
-        propertyValue: 'closedwon',
-      },
-    ]);
-    const uri = `${t.api.url}/webhooks/hubspot`;
-    return fetch(uri, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signHubspotV3({ uri, rawBody: body, clientSecret: SECRET }),
-      },
-      body,
-    });
-  };
+  const deliver = (objectId: number) => deliverClosedWon(t, objectId);
   const enqueuedAt = async (objectId: number) =>
     (
       await t.sql.query(`SELECT id, enqueued_at, job_id FROM lifecycle_events WHERE object_id = $1`, [
@@ -116,29 +119,7 @@ describe('the relay wakes when a webhook is stored (LISTEN/NOTIFY), not at its n
 
   it('queues each stored change within 2 s of its acknowledgement', async () => {
     for (const objectId of [11, 12, 13]) {
-      const body = JSON.stringify([
-        {
-          eventId: objectId,
-          subscriptionId: 2,
-          portalId: 62515,
-          appId: 3,
-          occurredAt: Date.now(),
-          subscriptionType: 'deal.propertyChange',
-          attemptNumber: 0,
-          objectId,
-          propertyName: 'dealstage',
-          propertyValue: 'closedwon',
-        },
-      ]);
-      const uri = `${t.api.url}/webhooks/hubspot`;
-      const response = await fetch(uri, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signHubspotV3({ uri, rawBody: body, clientSecret: SECRET }),
-        },
-        body,
-      });
+      const response = await deliverClosedWon(t, objectId);
       expect(response.status).toBe(200);
       const acknowledged = Date.now();
       await until(async () => {

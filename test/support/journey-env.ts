@@ -69,3 +69,16 @@ export async function startJourneyEnv(
 /** A desktop Chrome user agent (isbot treats bare or unusual strings as bots). */
 export const CHROME_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+/** A touchpoint as the browser tag sends it from `ip` (the api trusts X-Forwarded-For from loopback). */
+export const touchpointFromBrowser = (apiUrl: string, ip: string, externalId: string) =>
+  fetch(`${apiUrl}/v1/touchpoints`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'text/plain',
+      origin: BROWSER_ORIGIN,
+      'user-agent': CHROME_UA,
+      'x-forwarded-for': ip,
+    },
+    body: JSON.stringify({ external_id: externalId, url: 'https://www.shop.test/' }),
+  });

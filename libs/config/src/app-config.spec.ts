@@ -3,18 +3,9 @@ import {
   GOHIGHLEVEL_ED25519_PUBLIC_KEY,
   GOHIGHLEVEL_RSA_PUBLIC_KEY,
 } from '@app/crm/gohighlevel/published-keys';
-import { AppConfig, developmentSecretsIn, ConfigError } from './app-config';
+import { AppConfig, developmentSecretsIn } from './app-config';
 import { Environment } from './environment';
-
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    AppConfig.fromEnv(env);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-};
+import { problemsOf } from '../../../test/support/config-problems';
 
 describe('AppConfig', () => {
   it("applies SPEC's defaults to an empty environment", () => {

@@ -1,14 +1,5 @@
-import { AppConfig, ConfigError } from './app-config';
-
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    AppConfig.fromEnv(env);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-};
+import { AppConfig } from './app-config';
+import { problemsOf } from '../../../test/support/config-problems';
 
 describe('CRM API settings', () => {
   it('defaults: no HighLevel or Salesforce API, HighLevel base URL, Salesforce login and version, 15 minutes', () => {

@@ -1,15 +1,6 @@
-import { AppConfig, ConfigError } from './app-config';
+import { AppConfig } from './app-config';
 import { hashTaggedPrefix, parseRedisClusterNodes } from './redis-environment';
-
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    AppConfig.fromEnv(env);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-};
+import { problemsOf } from '../../../test/support/config-problems';
 
 describe('REDIS_CLUSTER_NODES', () => {
   it('parses a comma list of host:port, hostnames and bracketed IPv6 included', () => {

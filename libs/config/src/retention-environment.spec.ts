@@ -1,15 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { AppConfig, ConfigError } from './app-config';
-
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    AppConfig.fromEnv(env);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-};
+import { AppConfig } from './app-config';
+import { problemsOf } from '../../../test/support/config-problems';
 
 describe('retention and process settings', () => {
   it("applies SPEC's defaults", () => {
