@@ -11,8 +11,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** SIGTERM, then SIGKILL after 10 s; resolves with how the process ended. */
-  stop(): Promise<Exit>;
+  /** SIGTERM, then SIGKILL after `killAfterMs` (10 s); resolves with how the process ended. */
+  stop(killAfterMs?: number): Promise<Exit>;
 }
 
 /** Nest re-raises SIGTERM after its shutdown hooks ran, so a clean stop ends with signal SIGTERM (or code 0). */
@@ -46,12 +46,12 @@ function run(entry: string, env: Record<string, string>): { child: ChildProcess;
   return { child, output: () => text };
 }
 
-async function stopChild(child: ChildProcess): Promise<Exit> {
+async function stopChild(child: ChildProcess, killAfterMs = 10_000): Promise<Exit> {
   if (child.exitCode !== null || child.signalCode !== null)
     return { code: child.exitCode, signal: child.signalCode };
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   clearTimeout(timer);
   return { code, signal };
@@ -72,7 +72,8 @@ export async function startApi(env: Record<string, string>): Promise<ServiceProc
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}):\n${output()}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child, output, stop: () => stopChild(child) };
+      if ((await fetch(`${url}/health`)).ok)
+        return { url, child, output, stop: (killAfterMs) => stopChild(child, killAfterMs) };
     } catch {
       // not listening yet
     }
@@ -100,7 +101,7 @@ export function startWorker(env: Record<string, string>): ServiceProcess & { rea
     };
     check();
   });
-  return { url: '', child, output, ready, stop: () => stopChild(child) };
+  return { url: '', child, output, ready, stop: (killAfterMs) => stopChild(child, killAfterMs) };
 }
 
 /** Runs a service entry point to completion (for start-up failures); resolves with code and output. */
